@@ -1,0 +1,15 @@
+"""Test settings: the embedded default unless DATABASE_URL / CELERY_BROKER_URL point elsewhere."""
+
+from .base import *  # noqa: F403
+from .environment import read_str
+
+SECRET_KEY = read_str("SECRET_KEY", "test-only-not-secret")
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+DEMO_ACCOUNTS = True
+# Serve static files through the finders (node_modules included) without collectstatic.
+WHITENOISE_AUTOREFRESH = True
+# Tasks run in-process in tests; the real-worker tests switch this off for themselves.
+CELERY_TASK_ALWAYS_EAGER = True
