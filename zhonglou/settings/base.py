@@ -27,7 +27,7 @@ DATABASES = {"default": read_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'd
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "zhonglou.admin_site.ZhonglouAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,0 +1,3 @@
+"""Admin screens of the indicators app."""
+
+from . import catalogue  # noqa: F401

@@ -1,0 +1,117 @@
+"""Enumerations of the catalogue and the data-entry workflow."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EditionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_FORCE = "in_force", _("in force")
+    RETIRED = "retired", _("retired")
+
+
+class Category(models.TextChoices):
+    BINDING = "binding", _("binding")
+    REFERENCE = "reference", _("reference")
+
+
+class Scope(models.TextChoices):
+    CITY = "city", _("city (市)")
+    COUNTY = "county", _("county (县)")
+    BOTH = "both", _("city and county (市县)")
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "C", _("confirmed against the official text")
+    RECONSTRUCTED = "R", _("reconstructed, to verify")
+
+
+class ValueKind(models.TextChoices):
+    NUMBER = "number", _("number")
+    PERCENTAGE = "percentage", _("percentage")
+    BOOLEAN = "boolean", _("yes/no")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+    NONE = "none", _("no direction")
+
+
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", _("province")
+    CITY = "city", _("city (市)")
+    COUNTY = "county", _("county level (区、县、县级市)")
+
+
+class Terrain(models.TextChoices):
+    MOUNTAIN = "mountain", _("mountain")
+    HILL = "hill", _("hill")
+    PLAIN = "plain", _("plain")
+
+
+class EcoZone(models.TextChoices):
+    ARID = "arid", _("arid or semi-arid")
+    OTHER = "other", _("other")
+
+
+class CitySize(models.TextChoices):
+    MEGACITY = "megacity", _("megacity or super-large city")
+    LARGE = "large", _("large city")
+    MEDIUM_SMALL = "medium_small", _("medium or small city")
+
+
+class Coastal(models.TextChoices):
+    COASTAL = "yes", _("coastal")
+    INLAND = "no", _("inland")
+
+
+class RuleKind(models.TextChoices):
+    THRESHOLD = "threshold", _("threshold")
+    QUALITATIVE = "qualitative", _("qualitative")
+    ASSIGNED_TARGET = "assigned_target", _("assigned target")
+    NO_DETERIORATION = "no_deterioration", _("no deterioration")
+    NO_DECREASE = "no_decrease", _("no decrease")
+    FALLING_TREND = "falling_trend", _("falling trend")
+
+
+class Operator(models.TextChoices):
+    GTE = ">=", "≥"
+    LTE = "<=", "≤"
+    EQ = "=", "="
+    GT = ">", ">"
+    LT = "<", "<"
+
+
+class ResponsibilityRole(models.TextChoices):
+    LEAD = "lead", _("lead")
+    SUPPORTING = "supporting", _("supporting")
+
+
+class ValueStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+
+
+class DeclarationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("proposed")
+    APPROVED = "approved", _("approved")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class VetoKind(models.TextChoices):
+    """The veto events of criteria.md §4 (一票否决事项)."""
+
+    MAJOR_INCIDENT = "major_incident", _("major or extraordinary environmental incident")
+    ECOLOGICAL_DAMAGE = "ecological_damage", _("major ecological-damage event")
+    INSPECTION_UNRESOLVED = (
+        "inspection_unresolved",
+        _("central environmental inspection problems unresolved"),
+    )
+    SUMMONS = "summons", _("ministry summons (约谈)")
+    PUBLIC_SUPERVISION = "public_supervision", _("public supervision (挂牌督办)")
+    APPROVAL_BAN = "approval_ban", _("regional approval ban (区域限批)")
+    REDLINE_VIOLATION = "redline_violation", _("serious red-line or protected-area violation")
+    FALSIFIED_DATA = "falsified_data", _("falsified data")

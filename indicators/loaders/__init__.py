@@ -1,0 +1,1 @@
+"""Loading reference data files (framework editions, regions) into the database."""

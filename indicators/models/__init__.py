@@ -1,0 +1,41 @@
+"""Models of the indicators app: the catalogue, regions and departments, yearly values."""
+
+from .catalogue import (
+    Criterion,
+    CriterionRule,
+    DataElement,
+    Domain,
+    FrameworkEdition,
+    Indicator,
+    Task,
+)
+from .regions import Department, Region, Responsibility
+from .values import (
+    AssignedTarget,
+    Evidence,
+    IndicatorValue,
+    NotApplicableDeclaration,
+    ValueComment,
+    VetoEvent,
+    YearLock,
+)
+
+__all__ = [
+    "AssignedTarget",
+    "Criterion",
+    "CriterionRule",
+    "DataElement",
+    "Department",
+    "Domain",
+    "Evidence",
+    "FrameworkEdition",
+    "Indicator",
+    "IndicatorValue",
+    "NotApplicableDeclaration",
+    "Region",
+    "Responsibility",
+    "Task",
+    "ValueComment",
+    "VetoEvent",
+    "YearLock",
+]

@@ -1,0 +1,126 @@
+"""Reads that are reused: each applies the permission scope and declares its joins once."""
+
+from __future__ import annotations
+
+from django.db.models import Case, QuerySet, When
+
+from accounts.roles import Role, role_of
+from indicators import criteria as criteria_lib
+from indicators.choices import EditionStatus
+from indicators.models import (
+    AssignedTarget,
+    Criterion,
+    DataElement,
+    Department,
+    Indicator,
+    IndicatorValue,
+    NotApplicableDeclaration,
+    Region,
+    Responsibility,
+    VetoEvent,
+    YearLock,
+)
+
+
+def criterion_for(indicator: Indicator, region: Region) -> Criterion | None:
+    """The criterion of ``indicator`` that applies to ``region``, or None when the indicator
+    does not apply to it (out of scope for its level, or no criterion for its class)."""
+    if not indicator.applies_to_level(region.level):
+        return None
+    return criteria_lib.select(
+        indicator.criteria.all(), region.class_attributes(), lambda c: c.region_class()
+    )
+
+
+def regions_for_user(user) -> QuerySet[Region]:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Region.objects.all()
+    if role is None or user.region_id is None:
+        return Region.objects.none()
+    return Region.objects.filter(pk=user.region_id)
+
+
+def elements_for_user(user) -> QuerySet[DataElement]:
+    """Data elements whose values the user sees: a clerk those of their department, others
+    every element."""
+    role = role_of(user)
+    if role is None:
+        return DataElement.objects.none()
+    if role != Role.CLERK:
+        return DataElement.objects.all()
+    if user.department_id is None:
+        return DataElement.objects.none()
+    return DataElement.objects.filter(
+        responsibilities__region_id=user.region_id,
+        responsibilities__department_id=user.department_id,
+    ).distinct()
+
+
+def _scoped(queryset: QuerySet, user, *, element_field: str | None = "data_element") -> QuerySet:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return queryset
+    if role is None or user.region_id is None:
+        return queryset.none()
+    queryset = queryset.filter(region_id=user.region_id)
+    if role == Role.CLERK and element_field is not None:
+        if user.department_id is None:
+            return queryset.none()
+        supplied = Responsibility.objects.filter(
+            region_id=user.region_id, department_id=user.department_id
+        ).values("data_element")
+        queryset = queryset.filter(**{f"{element_field}__in": supplied})
+    return queryset
+
+
+def values_for_user(user) -> QuerySet[IndicatorValue]:
+    """Every value the user may see; a clerk sees only their department's data elements."""
+    return _scoped(IndicatorValue.objects.all(), user).select_related(
+        "region", "data_element", "entered_by", "submitted_by", "reviewed_by"
+    )
+
+
+def assigned_targets_for_user(user) -> QuerySet[AssignedTarget]:
+    return _scoped(AssignedTarget.objects.all(), user).select_related("region", "data_element")
+
+
+def declarations_for_user(user) -> QuerySet[NotApplicableDeclaration]:
+    return _scoped(
+        NotApplicableDeclaration.objects.all(), user, element_field="indicator__data_element"
+    ).select_related("region", "indicator__edition")
+
+
+def veto_events_for_user(user) -> QuerySet[VetoEvent]:
+    return _scoped(VetoEvent.objects.all(), user, element_field=None).select_related("region")
+
+
+def year_locks_for_user(user) -> QuerySet[YearLock]:
+    return _scoped(YearLock.objects.all(), user, element_field=None).select_related(
+        "region", "changed_by"
+    )
+
+
+def departments_for_user(user) -> QuerySet[Department]:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Department.objects.select_related("region")
+    if role is None or user.region_id is None:
+        return Department.objects.none()
+    departments = Department.objects.filter(region_id=user.region_id)
+    if role == Role.CLERK:
+        departments = departments.filter(pk=user.department_id)
+    return departments.select_related("region")
+
+
+def indicator_codes(elements, edition=None) -> dict[int, str]:
+    """For display: data element id → the code of its indicator in ``edition`` (or in the
+    in-force editions, the county list first)."""
+    indicators = Indicator.objects.filter(data_element__in=elements)
+    if edition is not None:
+        indicators = indicators.filter(edition=edition)
+    codes: dict[int, str] = {}
+    in_force_first = Case(When(edition__status=EditionStatus.IN_FORCE, then=0), default=1)
+    for ind in indicators.order_by(in_force_first, "edition__code").only("code", "data_element_id"):
+        codes.setdefault(ind.data_element_id, ind.code)
+    return codes

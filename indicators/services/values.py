@@ -1,0 +1,407 @@
+"""Writes of the data-entry workflow: values, their status, evidence and comments.
+
+Every function checks the actor's right and the state transition, writes the history row
+(django-simple-history, with a change reason) and signals that the region's data changed so
+that scores are recomputed after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators import permissions
+from indicators.choices import ValueKind, ValueStatus
+from indicators.formatting import format_value
+from indicators.models import (
+    DataElement,
+    Evidence,
+    IndicatorValue,
+    Region,
+    ValueComment,
+    YearLock,
+)
+from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
+from indicators.signals import region_data_changed
+from indicators.validation import is_large_change, value_errors
+
+
+class StaleEdit(ValidationError):
+    """Someone saved the value after the actor loaded it; nothing was written."""
+
+
+@dataclass
+class SaveResult:
+    value: IndicatorValue
+    created: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+def _changed(region_id: int, *years: int) -> None:
+    region_data_changed.send(sender=IndicatorValue, region_id=region_id, years=set(years))
+
+
+def year_is_locked(region_id: int, year: int) -> bool:
+    return YearLock.objects.filter(region_id=region_id, year=year, locked=True).exists()
+
+
+def _check_open(region: Region | int, year: int) -> None:
+    region_id = region if isinstance(region, int) else region.pk
+    if year_is_locked(region_id, year):
+        raise ValidationError(
+            _("The year %(year)s is locked; a reviewer must reopen it before anything changes.")
+            % {"year": year},
+            code="locked",
+        )
+
+
+def _check_version(value: IndicatorValue, expected_version: int | None) -> None:
+    if expected_version is not None and value.version != expected_version:
+        raise StaleEdit(
+            _(
+                "Someone saved this value since you opened it (version %(current)d, you had "
+                "%(yours)d). Nothing was overwritten: reload to see their change."
+            )
+            % {"current": value.version, "yours": expected_version},
+            code="stale",
+            params={"current_version": value.version},
+        )
+
+
+def _previous_value(region_id: int, element_id: int, year: int) -> Decimal | None:
+    previous = IndicatorValue.objects.filter(
+        region_id=region_id, data_element_id=element_id, year=year - 1
+    ).first()
+    return previous.value if previous else None
+
+
+def change_warning(value: IndicatorValue) -> str | None:
+    """A message when the value moved more than the plausibility band since the year before."""
+    element = value.data_element
+    previous = _previous_value(value.region_id, value.data_element_id, value.year)
+    if not is_large_change(element, value.value, previous):
+        return None
+    return _(
+        "%(year)s changed by more than ±%(band)s%% against %(prev_year)s (%(prev)s → %(now)s): "
+        "add a comment explaining why before you submit."
+    ) % {
+        "year": value.year,
+        "band": f"{element.plausibility_band * 100:.0f}",
+        "prev_year": value.year - 1,
+        "prev": format_value(element, previous, None),
+        "now": value.display(),
+    }
+
+
+def check_value_save(
+    *,
+    actor,
+    region: Region,
+    data_element: DataElement,
+    year: int,
+    value: Decimal | None,
+    answer: bool | None,
+    existing: IndicatorValue | None,
+    expected_version: int | None,
+) -> None:
+    """Raise what ``value_save`` would refuse, without writing (forms and imports call it to
+    report every problem before anything is written)."""
+    if not permissions.may_enter(actor, region.pk, data_element.pk):
+        raise PermissionDenied(_("You may not enter values of this indicator for this region."))
+    _check_open(region, year)
+    errors = value_errors(data_element, value, answer)
+    if errors:
+        raise ValidationError({"value": errors})
+    if existing is not None:
+        _check_version(existing, expected_version)
+        if existing.status not in permissions.EDITABLE_STATUSES:
+            raise ValidationError(_editable_message(existing), code="status")
+
+
+@transaction.atomic
+def value_save(
+    *,
+    actor,
+    region: Region,
+    data_element: DataElement,
+    year: int,
+    value: Decimal | None = None,
+    answer: bool | None = None,
+    source: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> SaveResult:
+    """Create a draft or update a draft / returned value (a returned value becomes a draft)."""
+    obj = (
+        IndicatorValue.objects.select_for_update()
+        .filter(region=region, data_element=data_element, year=year)
+        .first()
+    )
+    check_value_save(
+        actor=actor,
+        region=region,
+        data_element=data_element,
+        year=year,
+        value=value,
+        answer=answer,
+        existing=obj,
+        expected_version=expected_version,
+    )
+    created = obj is None
+    if created:
+        obj = IndicatorValue(region=region, data_element=data_element, year=year)
+    else:
+        obj.version += 1
+    obj.value, obj.answer, obj.source, obj.note = value, answer, source, note
+    obj.status = ValueStatus.DRAFT
+    obj.entered_by, obj.entered_at = actor, timezone.now()
+    obj._change_reason = _("entered") if created else _("edited")
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError:
+        # Another request created the same region-element-year between our read and write.
+        raise StaleEdit(
+            _("Someone created this value at the same moment; reload and try again."),
+            code="stale",
+        ) from None
+    _changed(region.pk, year)
+    warning = change_warning(obj)
+    return SaveResult(obj, created, [warning] if warning else [])
+
+
+def _editable_message(value: IndicatorValue) -> str:
+    if value.status == ValueStatus.APPROVED:
+        return _("This value is approved; a reviewer must reopen it before it can change.")
+    return _("This value is submitted and waits for review; it cannot change now.")
+
+
+def _locked_for_update(value: IndicatorValue) -> IndicatorValue:
+    return (
+        IndicatorValue.objects.select_for_update().select_related("data_element").get(pk=value.pk)
+    )
+
+
+def _transition(
+    value: IndicatorValue,
+    *,
+    allowed_from: tuple[str, ...],
+    to: str,
+    reason: str,
+    refusal: str,
+    expected_version: int | None,
+    check: Callable[[IndicatorValue], None] | None = None,
+    **fields,
+) -> IndicatorValue:
+    obj = _locked_for_update(value)
+    _check_version(obj, expected_version)
+    _check_open(obj.region_id, obj.year)
+    if obj.status not in allowed_from:
+        raise ValidationError(
+            f"{refusal} " + _("This value is %(status)s.") % {"status": obj.get_status_display()},
+            code="status",
+        )
+    if check:
+        check(obj)
+    obj.status = to
+    for name, new in fields.items():
+        setattr(obj, name, new)
+    obj.version += 1
+    obj._change_reason = reason
+    obj.save()
+    _changed(obj.region_id, obj.year)
+    return obj
+
+
+def _submit_check(obj: IndicatorValue) -> None:
+    if obj.is_empty:
+        raise ValidationError(_("Enter a value before submitting."), code="empty")
+    if obj.data_element.value_kind == ValueKind.BOOLEAN and not obj.evidence.exists():
+        raise ValidationError(
+            _("A yes/no indicator needs at least one evidence file before it is submitted."),
+            code="evidence",
+        )
+    if change_warning(obj) and not obj.comments.exists():
+        raise ValidationError(change_warning(obj), code="explain")
+
+
+@transaction.atomic
+def value_submit(*, value: IndicatorValue, actor, expected_version: int | None = None):
+    if not permissions.may_enter(actor, value.region_id, value.data_element_id):
+        raise PermissionDenied(_("You may not submit values of this indicator."))
+    return _transition(
+        value,
+        allowed_from=permissions.EDITABLE_STATUSES,
+        to=ValueStatus.SUBMITTED,
+        reason=_("submitted"),
+        refusal=_("Only draft or returned values can be submitted."),
+        expected_version=expected_version,
+        check=_submit_check,
+        submitted_by=actor,
+        submitted_at=timezone.now(),
+    )
+
+
+def _require_reviewer(actor, value: IndicatorValue) -> None:
+    if not permissions.is_reviewer_of(actor, value.region_id):
+        raise PermissionDenied(_("Only a reviewer of this region may review values."))
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason.")}, code="reason")
+    return reason
+
+
+@transaction.atomic
+def value_approve(*, value: IndicatorValue, actor, expected_version: int | None = None):
+    _require_reviewer(actor, value)
+    return _transition(
+        value,
+        allowed_from=(ValueStatus.SUBMITTED,),
+        to=ValueStatus.APPROVED,
+        reason=_("approved"),
+        refusal=_("Only submitted values can be approved."),
+        expected_version=expected_version,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        return_reason="",
+    )
+
+
+@transaction.atomic
+def value_return(*, value: IndicatorValue, actor, reason: str, expected_version: int | None = None):
+    _require_reviewer(actor, value)
+    return _transition(
+        value,
+        allowed_from=(ValueStatus.SUBMITTED,),
+        to=ValueStatus.RETURNED,
+        reason=_("returned"),
+        refusal=_("Only submitted values can be returned."),
+        expected_version=expected_version,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        return_reason=_require_reason(reason),
+    )
+
+
+@transaction.atomic
+def value_reopen(*, value: IndicatorValue, actor, reason: str, expected_version: int | None = None):
+    """An approved value goes back to its department (as returned, with the reason)."""
+    _require_reviewer(actor, value)
+    return _transition(
+        value,
+        allowed_from=(ValueStatus.APPROVED,),
+        to=ValueStatus.RETURNED,
+        reason=_("reopened"),
+        refusal=_("Only approved values can be reopened."),
+        expected_version=expected_version,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+        return_reason=_require_reason(reason),
+    )
+
+
+class BulkError(ValidationError):
+    """Some of the values could not take the action; none of them did."""
+
+    def __init__(self, failures: list[tuple[IndicatorValue, str]]):
+        self.failures = failures
+        super().__init__([f"{value}: {message}" for value, message in failures], code="bulk")
+
+
+def _messages(exc: ValidationError | PermissionDenied) -> str:
+    if isinstance(exc, PermissionDenied):
+        return str(exc)
+    return " ".join(exc.messages)
+
+
+@transaction.atomic
+def values_bulk(action: Callable, values: Iterable[IndicatorValue], **kwargs) -> int:
+    """Apply a workflow action to many values, all or nothing. Raises BulkError listing every
+    value that failed and why."""
+    failures = []
+    done = 0
+    for value in values:
+        try:
+            with transaction.atomic():
+                action(value=value, **kwargs)
+            done += 1
+        except (ValidationError, PermissionDenied) as exc:
+            failures.append((value, _messages(exc)))
+    if failures:
+        raise BulkError(failures)
+    return done
+
+
+@transaction.atomic
+def comment_add(*, value: IndicatorValue, actor, text: str) -> ValueComment:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write something.")})
+    may = permissions.may_enter(actor, value.region_id, value.data_element_id)
+    if not (may or permissions.is_reviewer_of(actor, value.region_id)):
+        raise PermissionDenied(_("Only the department and the reviewers may comment."))
+    return ValueComment.objects.create(value=value, author=actor, text=text)
+
+
+@transaction.atomic
+def evidence_add(
+    *, value: IndicatorValue, actor, upload, title: str, official_source: str = ""
+) -> Evidence:
+    """Attach a file to a draft or returned value (type and size checked, content hashed)."""
+    if not permissions.may_edit_value(actor, value):
+        raise PermissionDenied(
+            _("Evidence can be added only to your own draft or returned values.")
+        )
+    _check_open(value.region_id, value.year)
+    name = upload.name or "file"
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in EVIDENCE_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": _("Files of type “%(suffix)s” are not accepted; use one of: %(allowed)s.")
+                % {"suffix": suffix or "?", "allowed": ", ".join(EVIDENCE_EXTENSIONS)}
+            }
+        )
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20}}
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        value=value,
+        token=secrets.token_hex(16),
+        original_name=name[-200:],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        title=(title or name)[:200],
+        official_source=official_source,
+        uploaded_by=actor,
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    _changed(value.region_id, value.year)
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, actor) -> None:
+    if not permissions.may_edit_value(actor, evidence.value):
+        raise PermissionDenied(_("Evidence can be removed only from your own draft values."))
+    _check_open(evidence.value.region_id, evidence.value.year)
+    stored = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: stored.delete(save=False))

@@ -1,0 +1,87 @@
+"""Checks on a value that every entry path shares (admin form, grid, Excel, API)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from indicators.choices import ValueKind
+from indicators.formatting import format_number
+from indicators.models import DataElement
+
+MAX_DECIMAL_PLACES = 4
+
+
+def parse_number(raw) -> Decimal:
+    """A Decimal from a form, a cell or JSON; raises ValueError with a message for people."""
+    if isinstance(raw, bool):
+        raise ValueError(_("Enter a number, not yes/no."))
+    if isinstance(raw, (int, Decimal)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if text.endswith("%"):
+        text = text[:-1].strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("“%(text)s” is not a number.") % {"text": raw}) from None
+    if not number.is_finite():
+        raise ValueError(_("“%(text)s” is not a number.") % {"text": raw})
+    return number
+
+
+YES_WORDS = {"是", "yes", "y", "true", "1", "有", "已建立", "已实施"}
+NO_WORDS = {"否", "no", "n", "false", "0", "无"}
+
+
+def parse_answer(raw) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS:
+        return False
+    raise ValueError(_("Answer 是 (yes) or 否 (no), not “%(text)s”.") % {"text": raw})
+
+
+def value_errors(element: DataElement, value: Decimal | None, answer: bool | None) -> list[str]:
+    """Everything wrong with this value for this data element, as messages for people."""
+    if element.value_kind == ValueKind.BOOLEAN:
+        if value is not None:
+            return [_("This indicator takes a yes/no answer, not a number.")]
+        return []
+    if answer is not None:
+        return [_("This indicator takes a number, not a yes/no answer.")]
+    if value is None:
+        return []
+    errors = []
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
+        errors.append(
+            _("At most %(places)d decimal places are kept.") % {"places": MAX_DECIMAL_PLACES}
+        )
+    if element.value_kind == ValueKind.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
+        errors.append(_("A percentage lies between 0 and 100."))
+    low, high = element.plausible_min, element.plausible_max
+    if (low is not None and value < low) or (high is not None and value > high):
+        errors.append(
+            _("%(value)s is outside the plausible range %(low)s – %(high)s %(unit)s.")
+            % {
+                "value": format_number(value, MAX_DECIMAL_PLACES),
+                "low": "−∞" if low is None else format_number(low, element.decimals),
+                "high": "∞" if high is None else format_number(high, element.decimals),
+                "unit": element.unit,
+            }
+        )
+    return errors
+
+
+def is_large_change(element: DataElement, value: Decimal | None, previous: Decimal | None) -> bool:
+    """A change against the previous year beyond the element's plausibility band."""
+    if value is None or previous is None or previous == 0:
+        return False
+    return abs(value - previous) > element.plausibility_band * abs(previous)
