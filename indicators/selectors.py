@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, QuerySet, When
+from dataclasses import dataclass
+
+from django.db.models import Case, Max, OuterRef, QuerySet, Subquery, When
+from django.utils import timezone
 
 from accounts.roles import Role, role_of
 from indicators import criteria as criteria_lib
@@ -12,6 +15,7 @@ from indicators.models import (
     Criterion,
     DataElement,
     Department,
+    FrameworkEdition,
     Indicator,
     IndicatorValue,
     NotApplicableDeclaration,
@@ -24,7 +28,8 @@ from indicators.models import (
 
 def criterion_for(indicator: Indicator, region: Region) -> Criterion | None:
     """The criterion of ``indicator`` that applies to ``region``, or None when the indicator
-    does not apply to it (out of scope for its level, or no criterion for its class)."""
+    does not apply to it (out of scope for its level, or no criterion for its class).
+    Uses prefetched criteria when the caller prefetched them."""
     if not indicator.applies_to_level(region.level):
         return None
     return criteria_lib.select(
@@ -124,3 +129,70 @@ def indicator_codes(elements, edition=None) -> dict[int, str]:
     for ind in indicators.order_by(in_force_first, "edition__code").only("code", "data_element_id"):
         codes.setdefault(ind.data_element_id, ind.code)
     return codes
+
+
+@dataclass(frozen=True)
+class ElementDisplay:
+    """How a data element reads for a region: its indicator code, name and target wording in
+    the edition the region applies under."""
+
+    code: str
+    name: str
+    target: str
+    indicator: Indicator | None
+
+    @property
+    def sort_key(self) -> tuple:
+        return code_sort_key(self.code)
+
+
+def code_sort_key(code: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else 0 for part in code.split(".")) if code else (999,)
+
+
+def region_edition(region: Region) -> FrameworkEdition | None:
+    """The edition a region is assessed against by default (then any in-force edition)."""
+    if region.edition_id:
+        return region.edition
+    return FrameworkEdition.objects.filter(status=EditionStatus.IN_FORCE).order_by("code").first()
+
+
+def element_display(elements, region: Region) -> dict[int, ElementDisplay]:
+    """Code, name and target for each data element, in two queries whatever their number."""
+    edition = region_edition(region)
+    indicators = (
+        Indicator.objects.filter(data_element__in=elements)
+        .select_related("edition")
+        .prefetch_related("criteria")
+    )
+    preferred: dict[int, Indicator] = {}
+    for ind in sorted(
+        indicators, key=lambda i: (i.edition_id != getattr(edition, "pk", None), i.edition.code)
+    ):
+        preferred.setdefault(ind.data_element_id, ind)
+    out = {}
+    for element in elements:
+        ind = preferred.get(element.pk)
+        criterion = criterion_for(ind, region) if ind else None
+        out[element.pk] = ElementDisplay(
+            code=ind.code if ind else "",
+            name=ind.name if ind else element.name,
+            target=criterion.target_text if criterion else "",
+            indicator=ind,
+        )
+    return out
+
+
+def default_year(region: Region) -> int:
+    """The assessment year to show first: the latest year with a value, else last year."""
+    latest = IndicatorValue.objects.filter(region=region).aggregate(Max("year"))["year__max"]
+    return latest or timezone.localdate().year - 1
+
+
+def with_indicator_code(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
+    """Annotate each value with its indicator's code in its region's edition (one subquery,
+    whatever the number of rows)."""
+    code = Indicator.objects.filter(
+        data_element=OuterRef("data_element"), edition=OuterRef("region__edition")
+    ).values("code")[:1]
+    return values.annotate(indicator_code=Subquery(code))

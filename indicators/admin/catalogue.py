@@ -19,7 +19,7 @@ from indicators.models import (
     Task,
 )
 
-from .scoping import RoleAdminMixin
+from .scoping import RoleAdminMixin, ScopedRelatedFilter
 
 
 class DomainInline(RoleAdminMixin, admin.TabularInline):
@@ -72,7 +72,7 @@ class FrameworkEditionAdmin(RoleAdminMixin, admin.ModelAdmin):
     def indicator_count(self, obj):
         return obj._indicators
 
-    @admin.action(description=_("Copy to a new draft edition"))
+    @admin.action(description=_("Copy to a new draft edition"), permissions=["add"])
     def copy_to_draft(self, request, queryset):
         for edition in queryset:
             copy = services.edition_copy(edition=edition)
@@ -100,19 +100,21 @@ class EditionDomainFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DepartmentFilter(admin.SimpleListFilter):
+class DepartmentFilter(ScopedRelatedFilter):
     """Indicators a department supplies data for (as lead or supporting)."""
 
     title = _("department")
     parameter_name = "department"
 
-    def lookups(self, request, model_admin):
+    def choices_for(self, request):
         departments = selectors.departments_for_user(request.user).order_by("region__code", "code")
         return [(d.pk, f"{d.region.name} · {d.name}") for d in departments]
 
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        if self.value() not in {str(pk) for pk, _label in self.choices_for(request)}:
+            return queryset.none()
         supplied = Responsibility.objects.filter(department_id=self.value()).values("data_element")
         return queryset.filter(
             Q(data_element__in=supplied) | Q(children__data_element__in=supplied)

@@ -70,6 +70,8 @@ def _indicator_problems(file: str, path: list, ind: dict, parent: dict | None) -
     if parent is not None:
         if not ind["code"].startswith(parent["code"] + "."):
             bad("code", f"a sub-indicator's code must start with {parent['code']}.")
+        if "children" in ind:
+            bad("children", "sub-indicators cannot have sub-indicators of their own")
     else:
         for field in ("category", "scope"):
             if field not in ind:
@@ -111,6 +113,8 @@ def _rule_problems(file: str, path: list, rule: dict, value_kind: str | None) ->
     at = format_path(path)
     kind = rule["kind"]
     problems = []
+    if value_kind == ValueKind.BOOLEAN and kind != RuleKind.QUALITATIVE:
+        return [Problem(file, at, "kind", f"a {kind} rule needs a numeric indicator")]
     if kind == RuleKind.THRESHOLD:
         for field in ("operator", "value"):
             if field not in rule:
@@ -125,8 +129,6 @@ def _rule_problems(file: str, path: list, rule: dict, value_kind: str | None) ->
         for field in ("operator", "value", "tolerance"):
             if field in rule:
                 problems.append(Problem(file, at, field, "a qualitative rule takes no parameters"))
-    elif value_kind == ValueKind.BOOLEAN:
-        problems.append(Problem(file, at, "kind", f"a {kind} rule needs a numeric indicator"))
     return problems
 
 
@@ -301,6 +303,9 @@ def _apply(p: ParsedEdition, edition: FrameworkEdition | None, now) -> LoadResul
             "loaded_at": now,
         },
     )
+    # Data elements are re-attached below; detaching first lets a revised file move a data
+    # element to another indicator code without meeting the once-per-edition constraint.
+    Indicator.objects.filter(edition=edition).update(data_element=None)
     kept = _write_tree(edition, p.document)
     try:
         stale = Indicator.objects.filter(edition=edition).exclude(id__in=kept["indicators"])

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import models, transaction
 
 from indicators.choices import ResponsibilityRole
-from indicators.models import DataElement, Department, Region, Responsibility
+from indicators.models import DataElement, Department, FrameworkEdition, Region, Responsibility
 
 from .common import LoadError, Problem, read_yaml, schema_problems
 
@@ -33,6 +33,17 @@ def semantic_problems(file: str, doc: dict) -> list[Problem]:
         if region.get("parent") and region["parent"] not in regions:
             problems.append(Problem(file, at, "parent", f"unknown parent {region['parent']!r}"))
         regions.add(region["code"])
+    editions = set(FrameworkEdition.objects.values_list("code", flat=True))
+    for i, region in enumerate(doc["regions"]):
+        if region.get("edition") and region["edition"] not in editions:
+            problems.append(
+                Problem(
+                    file,
+                    f"regions[{i}]",
+                    "edition",
+                    f"no edition {region['edition']!r}: load it first",
+                )
+            )
     counts = Counter(r["code"] for r in doc["regions"])
     problems += [
         Problem(file, "regions", "code", f"region {code!r} is listed {n} times")
@@ -105,6 +116,7 @@ def load_file(path: str | Path) -> Counter:
     doc = parse_file(path)
     outcomes: Counter = Counter()
     regions: dict[str, Region] = {r.code: r for r in Region.objects.all()}
+    editions = {e.code: e for e in FrameworkEdition.objects.all()}
     for spec in doc["regions"]:
         region, outcome = _upsert(
             Region,
@@ -119,6 +131,7 @@ def load_file(path: str | Path) -> Counter:
                 "city_size": spec.get("city_size", ""),
                 "coastal": spec.get("coastal", False),
                 "synthetic": spec.get("synthetic", False),
+                "edition": editions.get(spec.get("edition") or ""),
             },
         )
         regions[region.code] = region
@@ -139,8 +152,19 @@ def load_file(path: str | Path) -> Counter:
         departments[(spec["region"], spec["code"])] = dept
         outcomes[f"department {outcome}"] += 1
     elements = {e.key: e for e in DataElement.objects.all()}
+    listed: dict[str, set[str]] = {}
     for spec in doc.get("responsibilities", []):
+        listed.setdefault(spec["region"], set()).add(spec["key"])
         outcomes.update(_write_responsibility(spec, regions, departments, elements))
+    # The file is the whole matrix of each region it lists: rows it no longer names go.
+    for code, keys in listed.items():
+        removed, _ = (
+            Responsibility.objects.filter(region=regions[code])
+            .exclude(data_element__key__in=keys)
+            .delete()
+        )
+        if removed:
+            outcomes["responsibility removed"] += removed
     return outcomes
 
 

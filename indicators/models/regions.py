@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.choices import CitySize, EcoZone, RegionLevel, ResponsibilityRole, Terrain
 
-from .catalogue import DataElement
+from .catalogue import DataElement, FrameworkEdition
 
 region_code_validator = RegexValidator(r"^\d{6}$", _("A GB/T 2260 code has six digits."))
 
@@ -42,6 +42,15 @@ class Region(models.Model):
         _("city size"), max_length=12, choices=CitySize.choices, blank=True
     )
     coastal = models.BooleanField(_("coastal"), default=False)
+    edition = models.ForeignKey(
+        FrameworkEdition,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("edition applied for"),
+        help_text=_("The framework edition the region is assessed against by default."),
+    )
     synthetic = models.BooleanField(
         _("synthetic"),
         default=False,

@@ -13,11 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.choices import DeclarationStatus, ValueStatus, VetoKind
+from indicators.storage import EvidenceStorage
 
 from .catalogue import DataElement, Indicator
 from .regions import Region
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+YEAR_MIN, YEAR_MAX = 2000, 2100
+YEAR_VALIDATORS = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
 EVIDENCE_EXTENSIONS = [
     "pdf", "ofd", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png", "zip",
 ]  # fmt: skip
@@ -138,6 +140,7 @@ class Evidence(models.Model):
     file = models.FileField(
         _("file"),
         upload_to=_evidence_path,
+        storage=EvidenceStorage(),
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
         max_length=200,
     )

@@ -29,7 +29,7 @@ from indicators.models import (
     ValueComment,
     YearLock,
 )
-from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
+from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, YEAR_MAX, YEAR_MIN
 from indicators.signals import region_data_changed
 from indicators.validation import is_large_change, value_errors
 
@@ -116,6 +116,10 @@ def check_value_save(
     report every problem before anything is written)."""
     if not permissions.may_enter(actor, region.pk, data_element.pk):
         raise PermissionDenied(_("You may not enter values of this indicator for this region."))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        # Checked here so that it reads as a mistake, not as the constraint's IntegrityError
+        # (which value_save would report as a concurrent creation).
+        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")}, code="year")
     _check_open(region, year)
     errors = value_errors(data_element, value, answer)
     if errors:

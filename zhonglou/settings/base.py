@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .environment import (
     read_bool,
     read_broker,
+    read_cache,
     read_database,
     read_email,
     read_int,
@@ -85,9 +87,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+# The product lives in the admin: its login page is the only one.
+LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "admin:login"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -141,10 +144,61 @@ CELERY_TASK_SOFT_TIME_LIMIT = read_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE = {
+    # Brings back any snapshot left stale (e.g. after a broker outage) and re-checks the rest.
+    "recompute-all-nightly": {
+        "task": "assessments.recompute_all",
+        "schedule": crontab(hour=2, minute=30),
+    },
+}
+ASSESSMENT_BATCH_SIZE = read_int("ASSESSMENT_BATCH_SIZE", 50)
 
-REST_FRAMEWORK: dict = {}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "zhonglou.api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["zhonglou.api.permissions.HasRole"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "zhonglou.api.throttling.ApiKeyRateThrottle",
+        "zhonglou.api.throttling.SessionUserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": read_str("API_KEY_RATE", "3000/hour"),
+        "user": read_str("API_USER_RATE", "10000/hour"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "zhonglou.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zhonglou.api.errors.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "zhonglou API",
+    "DESCRIPTION": (
+        "Indicators, yearly values and explained scores of ecological-civilization "
+        "demonstration-zone applications. Authenticate with an API key (header `X-API-Key`) "
+        "issued by an administrator, or with a browser session. Every error has the body "
+        '`{"code", "message", "details"}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+CACHES = {"default": read_cache("CACHE_URL", "locmem://")}
 
 LOGGING = {
     "version": 1,

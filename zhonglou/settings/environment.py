@@ -132,3 +132,18 @@ def read_broker(name: str, environ_: Mapping[str, str] | None = None) -> str | N
             f"{name}: expected redis://host:port/db or amqp://user:pass@host//, got {url!r}"
         )
     return url
+
+
+_CACHE_SCHEMES = {"locmem", "redis", "rediss", "dummy"}
+
+
+def read_cache(name: str, default: str, environ_: Mapping[str, str] | None = None) -> dict:
+    url = read_str(name, default, environ_)
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in _CACHE_SCHEMES:
+        raise ImproperlyConfigured(f"{name}: expected locmem:// or redis://host:6379/1, got {url!r}")
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

@@ -3,11 +3,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_PASSWORD, ensure_demo_accounts
+from accounts.models import User
+from indicators.demo import DEMO_PASSWORD, ensure_demo_users, load_demo_values
+from indicators.reference import load_reference_data
 
 
 class Command(BaseCommand):
-    help = "Load the catalogue and the district's demo data and create demo accounts (local only)."
+    help = (
+        "Load both framework editions, Changzhou's regions and departments, Zhonglou's figures "
+        "from its creation report, and demo accounts (local settings only)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default="http://127.0.0.1:8000/")
@@ -15,10 +20,14 @@ class Command(BaseCommand):
     def handle(self, *args, url, **options):
         if not getattr(settings, "DEMO_ACCOUNTS", False):
             raise CommandError("Demo accounts are disabled in these settings (production?).")
-        accounts = ensure_demo_accounts()
+        for line in load_reference_data():
+            self.stdout.write(line)
+        accounts = ensure_demo_users()
+        loaded = load_demo_values(User.objects.get(username="admin"))
+        self.stdout.write(f"Demo values from the Zhonglou report: {loaded} new.")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"zhonglou is starting at {url}"))
-        self.stdout.write(f"  Log in at {url}admin/  — demo accounts (password: {DEMO_PASSWORD}):")
-        for account in accounts:
-            self.stdout.write(f"    {account.username:<24} {account.description}")
+        self.stdout.write(f"  Log in at {url}admin/ — demo accounts, password: {DEMO_PASSWORD}")
+        for username, description in accounts:
+            self.stdout.write(f"    {username:<26} {description}")
         self.stdout.write("")

@@ -1,0 +1,138 @@
+"""Forms of the data-entry admin screens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import construct_instance
+from django.utils.translation import gettext_lazy as _
+
+from indicators import selectors, services
+from indicators.models import Evidence, IndicatorValue
+from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
+
+YES_NO_CHOICES = [("", "—"), ("true", _("yes")), ("false", _("no"))]
+
+
+def _to_bool(raw: str) -> bool | None:
+    return {"true": True, "false": False}.get(raw)
+
+
+class IndicatorValueForm(forms.ModelForm):
+    """Entry of one value; the checks are the service's own (check_value_save), so that the
+    form says exactly what the write would refuse, including a stale version."""
+
+    answer = forms.TypedChoiceField(
+        label=_("yes/no answer"),
+        choices=YES_NO_CHOICES,
+        coerce=_to_bool,
+        required=False,
+        empty_value=None,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["region", "data_element", "year", "value", "answer", "source", "note"]
+
+    user = None  # set by the admin's get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.initial["answer"] = {True: "true", False: "false"}.get(self.instance.answer, "")
+        if "region" in self.fields:
+            self.fields["region"].queryset = selectors.regions_for_user(self.user)
+        if "data_element" in self.fields:
+            self.fields["data_element"].queryset = selectors.elements_for_user(self.user)
+
+    def clean(self):
+        data = super().clean()
+        instance = self.instance
+        region = data.get("region") or (instance.region if instance.pk else None)
+        element = data.get("data_element") or (instance.data_element if instance.pk else None)
+        year = data.get("year") or (instance.year if instance.pk else None)
+        if not (region and element and year):
+            return data
+        existing = (
+            instance
+            if instance.pk
+            else IndicatorValue.objects.filter(
+                region=region, data_element=element, year=year
+            ).first()
+        )
+        if existing is not None and not instance.pk:
+            raise ValidationError(
+                _("There is already a value for this indicator and year; open it to change it.")
+            )
+        try:
+            services.check_value_save(
+                actor=self.user,
+                region=region,
+                data_element=element,
+                year=year,
+                value=data.get("value"),
+                answer=data.get("answer"),
+                existing=existing,
+                expected_version=data.get("version") if existing else None,
+            )
+        except PermissionDenied as exc:
+            raise ValidationError(str(exc)) from None
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    self.add_error(name if name in self.fields else None, errors)
+            else:
+                raise
+        return data
+
+    def _post_clean(self):
+        # The service writes the row; the model's own validation would only repeat the
+        # checks above (and the unique constraint, reported more helpfully in clean()).
+        # The instance still takes the cleaned data: the admin's save_model reads the new
+        # value's region, data element and year from it.
+        opts = self._meta
+        self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["title", "official_source", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None or not hasattr(upload, "size"):
+            return upload
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in EVIDENCE_EXTENSIONS:
+            raise ValidationError(
+                _("Files of type “%(suffix)s” are not accepted; use one of: %(allowed)s.")
+                % {"suffix": suffix or "?", "allowed": ", ".join(EVIDENCE_EXTENSIONS)}
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise ValidationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20}
+            )
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+
+class YearsForm(forms.Form):
+    year = forms.IntegerField(label=_("Last year of the window"), min_value=2000, max_value=2100)

@@ -1,0 +1,198 @@
+"""Admin screens of the creation office: assigned targets, not-applicable declarations, veto
+events and year locks. Reviewers write, everyone in the region reads; writes go through
+services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.roles import Role, role_of
+from indicators import selectors, services
+from indicators.models import AssignedTarget, NotApplicableDeclaration, VetoEvent, YearLock
+
+from .forms import ReasonForm
+from .scoping import RoleAdminMixin, ScopedHistoryMixin
+
+
+class ReviewAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
+    write_roles = (Role.REVIEWER, Role.ADMIN)
+    selector = None  # a function user -> queryset
+
+    def scoped_queryset(self, request):
+        return type(self).selector(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["queryset"] = selectors.regions_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _run(self, request, service, **kwargs) -> bool:
+        try:
+            service(actor=request.user, **kwargs)
+        except (ValidationError, PermissionDenied) as exc:
+            text = str(exc) if isinstance(exc, PermissionDenied) else " ".join(exc.messages)
+            self.message_user(request, text, messages.ERROR)
+            return False
+        return True
+
+
+@admin.register(AssignedTarget)
+class AssignedTargetAdmin(ReviewAdmin):
+    selector = selectors.assigned_targets_for_user
+    list_display = ("data_element", "year", "target", "region", "document", "entered_by")
+    list_filter = ("year",)
+    search_fields = ("data_element__name", "data_element__key", "document")
+    fields = ("region", "data_element", "year", "target", "document")
+    autocomplete_fields = ("data_element",)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.assigned_target_set(
+            actor=request.user,
+            region=obj.region,
+            data_element=obj.data_element,
+            year=obj.year,
+            target=obj.target,
+            document=obj.document,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.assigned_target_delete(actor=request.user, target=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.assigned_target_delete(actor=request.user, target=obj)
+
+
+@admin.register(NotApplicableDeclaration)
+class NotApplicableDeclarationAdmin(ReviewAdmin):
+    selector = selectors.declarations_for_user
+    list_display = ("indicator", "region", "status", "reason", "declared_by", "approved_by")
+    list_filter = ("status",)
+    search_fields = ("indicator__code", "indicator__name", "reason")
+    fields = ("region", "indicator", "reason")
+    autocomplete_fields = ("indicator",)
+    actions = ["approve_selected", "withdraw_selected"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.declaration_propose(
+            actor=request.user, region=obj.region, indicator=obj.indicator, reason=obj.reason
+        )
+        obj.pk = saved.pk
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        if role_of(request.user) not in self.write_roles:
+            return {}
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdraw instead, so the history keeps the declaration
+
+    @admin.action(description=_("Approve the selected declarations"))
+    def approve_selected(self, request, queryset):
+        done = sum(
+            self._run(request, services.declaration_approve, declaration=d) for d in queryset
+        )
+        self.message_user(request, gettext("%(n)d declarations approved.") % {"n": done})
+
+    @admin.action(description=_("Withdraw the selected declarations"))
+    def withdraw_selected(self, request, queryset):
+        done = sum(
+            self._run(request, services.declaration_withdraw, declaration=d) for d in queryset
+        )
+        self.message_user(request, gettext("%(n)d declarations withdrawn.") % {"n": done})
+
+
+@admin.register(VetoEvent)
+class VetoEventAdmin(ReviewAdmin):
+    selector = selectors.veto_events_for_user
+    list_display = ("date", "kind", "region", "description", "entered_by")
+    list_filter = ("kind",)
+    search_fields = ("description",)
+    date_hierarchy = "date"
+    fields = ("region", "date", "kind", "description", "evidence")
+
+    def save_model(self, request, obj, form, change):
+        saved = services.veto_event_save(
+            actor=request.user,
+            region=obj.region,
+            date=obj.date,
+            kind=obj.kind,
+            description=obj.description,
+            evidence=form.cleaned_data.get("evidence") if "evidence" in form.changed_data else None,
+            event=VetoEvent.objects.get(pk=obj.pk) if change else None,
+        )
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.veto_event_delete(actor=request.user, event=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.veto_event_delete(actor=request.user, event=obj)
+
+
+@admin.register(YearLock)
+class YearLockAdmin(ReviewAdmin):
+    selector = selectors.year_locks_for_user
+    list_display = ("year", "region", "locked", "changed_by", "changed_at", "reopen_reason")
+    list_filter = ("locked",)
+    fields = ("region", "year")
+    actions = ["lock_selected", "reopen_selected"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions if role_of(request.user) in self.write_roles else {}
+
+    def save_model(self, request, obj, form, change):
+        saved = services.year_lock(actor=request.user, region=obj.region, year=obj.year)
+        obj.pk = saved.pk
+
+    @admin.action(description=_("Lock the selected years again"))
+    def lock_selected(self, request, queryset):
+        done = sum(
+            self._run(request, services.year_lock, region=lock.region, year=lock.year)
+            for lock in queryset
+        )
+        self.message_user(request, gettext("%(n)d years locked.") % {"n": done})
+
+    @admin.action(description=_("Reopen the selected years (with a reason)"))
+    def reopen_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done = sum(
+                self._run(
+                    request,
+                    services.year_reopen,
+                    region=lock.region,
+                    year=lock.year,
+                    reason=form.cleaned_data["reason"],
+                )
+                for lock in queryset
+            )
+            self.message_user(request, gettext("%(n)d years reopened.") % {"n": done})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "queryset": queryset,
+            "action": "reopen_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "title": gettext("Reopen locked years"),
+        }
+        return TemplateResponse(request, "admin/indicators/yearlock/reason_form.html", context)

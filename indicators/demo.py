@@ -1,0 +1,95 @@
+"""Demo data for a laptop: Zhonglou's figures from its creation work report, entered through
+the ordinary workflow (saved, evidenced, submitted, approved), and one demo user per role."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import yaml
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import GROUP_NAMES, Role
+from indicators import services
+from indicators.models import DataElement, Department, IndicatorValue, Region
+
+DEMO_FILE = "data/demo/zhonglou-report.yaml"
+DEMO_PASSWORD = "zhonglou-demo"
+
+
+def _user(username: str, role: Role, region: Region | None, department=None, **extra) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={"region": region, "department": department, **extra},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        if role != Role.ADMIN:
+            user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
+    return user
+
+
+@transaction.atomic
+def ensure_demo_users(region_code: str = "320404") -> list[tuple[str, str]]:
+    """Create (once) an administrator, a reviewer, a leader and one clerk per department of
+    the region; returns (username, description) pairs."""
+    region = Region.objects.get(code=region_code)
+    rows = []
+    _user("admin", Role.ADMIN, None, is_staff=True, is_superuser=True)
+    rows.append(("admin", "系统管理员 / administrator"))
+    _user("zl-reviewer", Role.REVIEWER, region, first_name="创建办审核员")
+    rows.append(("zl-reviewer", f"创建办审核员 / reviewer · {region.name}"))
+    _user("zl-leader", Role.LEADER, region, first_name="区领导")
+    rows.append(("zl-leader", f"领导 / leader · {region.name}"))
+    for dept in Department.objects.filter(region=region).order_by("code"):
+        username = f"zl-{dept.code}"
+        _user(username, Role.CLERK, region, dept, first_name=dept.name[:30])
+        rows.append((username, f"部门填报员 / clerk · {dept.name}"))
+    return rows
+
+
+@transaction.atomic
+def load_demo_values(actor: User) -> int:
+    """Enter the report's figures as approved values (skipping those already present)."""
+    spec = yaml.safe_load((settings.BASE_DIR / DEMO_FILE).read_text(encoding="utf-8"))
+    region = Region.objects.get(code=spec["region"])
+    elements = {e.key: e for e in DataElement.objects.all()}
+    created = 0
+    for item in spec["values"]:
+        element = elements[item["key"]]
+        if IndicatorValue.objects.filter(
+            region=region, data_element=element, year=item["year"]
+        ).exists():
+            continue
+        answer = item.get("answer")
+        value = None if answer is not None else Decimal(str(item["value"]))
+        note = "\n".join(x for x in (f"报告原文：{item['excerpt']}", item.get("note", "")) if x)
+        saved = services.value_save(
+            actor=actor,
+            region=region,
+            data_element=element,
+            year=item["year"],
+            value=value,
+            answer=answer,
+            source=f"{spec['source']}",
+            note=note,
+        ).value
+        if answer is not None:
+            excerpt = ContentFile(
+                f"{spec['source']}\n\n{item['excerpt']}\n".encode(), name="report-excerpt.txt"
+            )
+            services.evidence_add(
+                value=saved,
+                actor=actor,
+                upload=excerpt,
+                title="创建工作报告摘录",
+                official_source=spec["source"],
+            )
+        services.value_submit(value=saved, actor=actor)
+        services.value_approve(value=IndicatorValue.objects.get(pk=saved.pk), actor=actor)
+        created += 1
+    return created

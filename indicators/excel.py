@@ -1,0 +1,479 @@
+"""Excel in and out, because that is how the bureaus work.
+
+* ``build_template``: one row per data element × year of the window for a clerk's department,
+  with what is known (code, name, unit, target wording, current value and status) in
+  protected columns, and the columns to fill unlocked; plus an instructions sheet.
+* ``read_upload`` + ``apply_upload``: every row is checked first; if any row is wrong nothing
+  is written and every error is listed by row and column; otherwise the values land as drafts
+  in one transaction.
+* ``export_values``: the values of a list, as the list is filtered.
+
+Text from users is always written as text cells, so that a note beginning with ``=``, ``+``,
+``-`` or ``@`` can never become a formula in the file, and a formula in an uploaded file is
+never evaluated: it is kept as text, and refused where a number is expected.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from indicators import selectors, services
+from indicators.choices import ValueKind
+from indicators.models import DataElement, IndicatorValue, Region
+from indicators.validation import parse_answer, parse_number
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_UPLOAD_ROWS = 5000
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
+INPUT_FILL = PatternFill("solid", fgColor="FFF8D6")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    editable: bool = False
+
+
+def template_columns() -> list[Column]:
+    return [
+        Column("code", _("Code"), 8),
+        Column("name", _("Indicator"), 36),
+        Column("key", _("Data element key"), 26),
+        Column("unit", _("Unit"), 12),
+        Column("target", _("Target"), 24),
+        Column("year", _("Year"), 7),
+        Column("current", _("Current value"), 14),
+        Column("status", _("Status"), 10),
+        Column("value", _("New value"), 14, editable=True),
+        Column("source", _("Source"), 30, editable=True),
+        Column("note", _("Note"), 30, editable=True),
+        Column("version", _("Version"), 8),
+    ]
+
+
+def set_text(cell: Cell, text: str) -> None:
+    """Write user text as a text cell: never a formula, whatever it begins with."""
+    cell.value = text
+    cell.data_type = "s"
+
+
+def _header(ws, columns: Sequence[Column]) -> None:
+    for index, column in enumerate(columns, start=1):
+        cell = ws.cell(row=1, column=index, value=column.title)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "C2"
+
+
+@dataclass
+class TemplateRow:
+    code: str
+    name: str
+    element: DataElement
+    target: str
+    year: int
+    value: IndicatorValue | None
+
+
+def template_rows(user, region: Region, years: Sequence[int]) -> list[TemplateRow]:
+    """The rows a clerk's template holds: their data elements × the years, in code order."""
+    elements = list(selectors.elements_for_user(user))
+    edition_rows = selectors.element_display(elements, region)
+    values = {
+        (v.data_element_id, v.year): v
+        for v in selectors.values_for_user(user).filter(
+            region=region, data_element__in=elements, year__in=years
+        )
+    }
+    rows = []
+    for element in sorted(elements, key=lambda e: edition_rows[e.pk].sort_key):
+        info = edition_rows[element.pk]
+        for year in years:
+            rows.append(
+                TemplateRow(
+                    info.code, info.name, element, info.target, year, values.get((element.pk, year))
+                )
+            )
+    return rows
+
+
+def build_template(user, region: Region, years: Sequence[int]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Data entry")
+    columns = template_columns()
+    _header(ws, columns)
+    yes_no = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    ws.add_data_validation(yes_no)
+    for row_index, row in enumerate(template_rows(user, region, years), start=2):
+        value = row.value
+        cells = {
+            "code": row.code,
+            "name": row.name,
+            "key": row.element.key,
+            "unit": row.element.unit,
+            "target": row.target,
+            "year": row.year,
+            "current": value.display() if value else "",
+            "status": value.get_status_display() if value else _("missing"),
+            "value": "",
+            "source": "",
+            "note": "",
+            "version": value.version if value else "",
+        }
+        for col_index, column in enumerate(columns, start=1):
+            cell = ws.cell(row=row_index, column=col_index)
+            content = cells[column.key]
+            if isinstance(content, str):
+                set_text(cell, content)
+            else:
+                cell.value = content
+            if column.editable:
+                cell.protection = Protection(locked=False)
+                cell.fill = INPUT_FILL
+        if row.element.value_kind == ValueKind.BOOLEAN:
+            yes_no.add(f"I{row_index}")
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.autoFilter = False
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{ws.max_row}"
+    _instructions(wb.create_sheet(_("Instructions")), region, years)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _instructions(ws, region: Region, years: Sequence[int]) -> None:
+    lines = [
+        _("How to fill in this template"),
+        _("Region: %(region)s; years: %(years)s.")
+        % {"region": region.name, "years": ", ".join(str(y) for y in years)},
+        _(
+            "Fill in only the yellow columns: New value, Source and Note. The other columns are "
+            "protected; do not add, remove or reorder rows or columns."
+        ),
+        _("Numbers: plain numbers in the unit shown (a percentage as 97 or 97%, not 0.97)."),
+        _(
+            "Yes/no indicators: answer 是 or 否, and attach the evidence file in the system "
+            "before submitting."
+        ),
+        _("Leave New value empty to keep a row unchanged. Formulas are not accepted."),
+        _(
+            "Upload the file in the system (Indicator values → Upload template). Every row is "
+            "checked first: if any row is wrong, nothing is saved and every error is listed."
+        ),
+        _("Uploaded values are saved as drafts; submit them in the system for review."),
+        _(
+            "Approved or submitted values cannot change through the template; a reviewer must "
+            "reopen them first."
+        ),
+        _("Generated %(when)s.") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
+    ]
+    ws.column_dimensions["A"].width = 110
+    for index, line in enumerate(lines, start=1):
+        cell = ws.cell(row=index, column=1)
+        set_text(cell, line)
+        cell.alignment = Alignment(wrap_text=True)
+    ws["A1"].font = Font(bold=True, size=14)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str  # the column letter and title, e.g. "I（新填报值）"
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)d, column %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class UploadRow:
+    row: int
+    element: DataElement
+    year: int
+    value: Decimal | None
+    answer: bool | None
+    source: str
+    note: str
+    version: int | None
+    existing: IndicatorValue | None
+
+
+@dataclass
+class UploadReport:
+    rows: list[UploadRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    skipped: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _column_label(columns: Sequence[Column], key: str) -> str:
+    index = next(i for i, c in enumerate(columns, start=1) if c.key == key)
+    return f"{get_column_letter(index)}（{columns[index - 1].title}）"
+
+
+def read_upload(file, user, region: Region) -> UploadReport:
+    """Check every row of an uploaded template without writing anything."""
+    report = UploadReport()
+    columns = template_columns()
+    label = {c.key: _column_label(columns, c.key) for c in columns}
+    try:
+        wb = load_workbook(file, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for files that are not workbooks
+        report.problems.append(RowProblem(0, "-", _("This is not an Excel (.xlsx) file.")))
+        return report
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = [_cell_text(v) for v in next(rows, ())]
+    expected = [c.title for c in columns]
+    if header[: len(expected)] != expected:
+        report.problems.append(
+            RowProblem(1, "-", _("The header row is not the template's; download a new template."))
+        )
+        return report
+    elements = {e.key: e for e in selectors.elements_for_user(user)}
+    values = {
+        (v.data_element.key, v.year): v
+        for v in selectors.values_for_user(user).filter(region=region)
+    }
+    seen: dict[tuple[str, int], int] = {}
+    for row_number, raw in enumerate(rows, start=2):
+        if row_number - 1 > MAX_UPLOAD_ROWS:
+            report.problems.append(
+                RowProblem(
+                    row_number, "-", _("Too many rows (at most %(n)d).") % {"n": MAX_UPLOAD_ROWS}
+                )
+            )
+            break
+        cells = dict(zip([c.key for c in columns], list(raw) + [None] * len(columns), strict=False))
+        if all(v in (None, "") for v in cells.values()):
+            continue
+        parsed = _read_row(row_number, cells, label, elements, values, seen, report)
+        if parsed is None:
+            continue
+        _check_row(parsed, user, region, label, report)
+    wb.close()
+    return report
+
+
+def _read_row(row_number, cells, label, elements, values, seen, report) -> UploadRow | None:
+    def bad(column: str, message: str) -> None:
+        report.problems.append(RowProblem(row_number, label[column], message))
+
+    key = _cell_text(cells["key"])
+    element = elements.get(key)
+    if element is None:
+        bad("key", _("“%(key)s” is not one of your department's data elements.") % {"key": key})
+        return None
+    try:
+        year = int(str(cells["year"]).strip())
+    except (TypeError, ValueError):
+        bad("year", _("“%(year)s” is not a year.") % {"year": cells["year"]})
+        return None
+    if (key, year) in seen:
+        bad(
+            "key",
+            _("The same indicator and year are on row %(row)d too.") % {"row": seen[(key, year)]},
+        )
+        return None
+    seen[(key, year)] = row_number
+    raw_value = cells["value"]
+    if raw_value is None or _cell_text(raw_value) == "":
+        report.skipped += 1
+        return None
+    number = answer = None
+    text = _cell_text(raw_value)
+    if isinstance(raw_value, str) and text.startswith("="):
+        bad("value", _("Formulas are not accepted; enter the value itself."))
+        return None
+    try:
+        if element.value_kind == ValueKind.BOOLEAN:
+            answer = parse_answer(raw_value)
+        else:
+            number = parse_number(raw_value)
+    except ValueError as exc:
+        bad("value", str(exc))
+        return None
+    version = cells["version"]
+    try:
+        version = int(version) if version not in (None, "") else None
+    except (TypeError, ValueError):
+        bad("version", _("The version column was changed; download a new template."))
+        return None
+    return UploadRow(
+        row=row_number,
+        element=element,
+        year=year,
+        value=number,
+        answer=answer,
+        source=_cell_text(cells["source"])[:300],
+        note=_cell_text(cells["note"]),
+        version=version,
+        existing=values.get((key, year)),
+    )
+
+
+def _check_row(row: UploadRow, user, region, label, report: UploadReport) -> None:
+    existing = row.existing
+    if row.version is not None and existing is None:
+        report.problems.append(
+            RowProblem(
+                row.row,
+                label["version"],
+                _("This value no longer exists; download a new template."),
+            )
+        )
+        return
+    if existing is not None and (
+        existing.value,
+        existing.answer,
+        existing.source,
+        existing.note,
+    ) == (
+        row.value,
+        row.answer,
+        row.source or existing.source,
+        row.note or existing.note,
+    ):
+        report.skipped += 1
+        return
+    expected = row.version if existing is not None else None
+    if existing is not None and row.version is None:
+        # The value was created after the template was downloaded.
+        expected = -1
+    try:
+        services.check_value_save(
+            actor=user,
+            region=region,
+            data_element=row.element,
+            year=row.year,
+            value=row.value,
+            answer=row.answer,
+            existing=existing,
+            expected_version=expected,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for column, message in _problem_columns(exc):
+            report.problems.append(RowProblem(row.row, label[column], message))
+        return
+    report.rows.append(row)
+
+
+def _problem_columns(exc: ValidationError | PermissionDenied) -> list[tuple[str, str]]:
+    """(column key, message) for each message of a refusal, in the column it is about."""
+    if isinstance(exc, PermissionDenied):
+        return [("value", str(exc))]
+    if isinstance(exc, services.StaleEdit):
+        return [("version", message) for message in exc.messages]
+    if hasattr(exc, "error_dict"):
+        return [
+            (name if name in ("year", "value") else "value", message)
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [("value", message) for message in exc.messages]
+
+
+@transaction.atomic
+def apply_upload(report: UploadReport, user, region: Region) -> list[str]:
+    """Write every checked row as a draft, in one transaction; returns warnings."""
+    if not report.ok:
+        raise ValidationError([str(p) for p in report.problems])
+    warnings = []
+    for row in report.rows:
+        result = services.value_save(
+            actor=user,
+            region=region,
+            data_element=row.element,
+            year=row.year,
+            value=row.value,
+            answer=row.answer,
+            source=row.source or (row.existing.source if row.existing else ""),
+            note=row.note or (row.existing.note if row.existing else ""),
+            expected_version=row.existing.version if row.existing else None,
+        )
+        warnings += [
+            _("Row %(row)d: %(warning)s") % {"row": row.row, "warning": w} for w in result.warnings
+        ]
+    return warnings
+
+
+def export_values(values: Iterable[IndicatorValue], codes: dict[int, str]) -> bytes:
+    """The given values as a workbook (text cells neutralised)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Indicator values")
+    columns = [
+        Column("region", _("Region"), 14),
+        Column("code", _("Code"), 8),
+        Column("name", _("Indicator"), 36),
+        Column("key", _("Data element key"), 26),
+        Column("year", _("Year"), 7),
+        Column("value", _("Value"), 12),
+        Column("unit", _("Unit"), 10),
+        Column("status", _("Status"), 10),
+        Column("source", _("Source"), 30),
+        Column("note", _("Note"), 30),
+        Column("entered_by", _("Entered by"), 14),
+        Column("reviewed_by", _("Reviewed by"), 14),
+        Column("updated_at", _("Updated at"), 18),
+    ]
+    _header(ws, columns)
+    for row_index, value in enumerate(values, start=2):
+        element = value.data_element
+        cells = [
+            value.region.name,
+            codes.get(element.pk, ""),
+            element.name,
+            element.key,
+            value.year,
+            value.value
+            if value.value is not None
+            else (("是" if value.answer else "否") if value.answer is not None else None),
+            element.unit,
+            value.get_status_display(),
+            value.source,
+            value.note,
+            value.entered_by.get_username() if value.entered_by else "",
+            value.reviewed_by.get_username() if value.reviewed_by else "",
+            timezone.localtime(value.updated_at).strftime("%Y-%m-%d %H:%M"),
+        ]
+        for col_index, content in enumerate(cells, start=1):
+            cell = ws.cell(row=row_index, column=col_index)
+            if isinstance(content, str):
+                set_text(cell, content)
+            else:
+                cell.value = content
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

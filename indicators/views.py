@@ -1,0 +1,36 @@
+"""Views of the indicators app outside the admin."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.views.decorators.http import require_GET
+
+from indicators import selectors
+from indicators.models import Evidence
+
+
+@login_required
+@require_GET
+def evidence_download(request, token: str):
+    """An evidence file, as a download, for users whose scope includes its value."""
+    evidence = (
+        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(request.user))
+        .only("file", "original_name")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,72 @@
+"""One error body across the API: ``{"code", "message", "details"}``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from indicators.services import StaleEdit
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The resource changed since you read it."
+    default_code = "conflict"
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable error code, e.g. not_found.")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+    details = serializers.JSONField(
+        help_text="Field errors ({field: [messages]}) or other facts, e.g. current_version."
+    )
+
+
+def _django_to_drf(exc):
+    if isinstance(exc, StaleEdit):
+        conflict = Conflict(" ".join(exc.messages))
+        conflict.details = {"current_version": (exc.params or {}).get("current_version")}
+        return conflict
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        return exceptions.ValidationError(detail)
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    return exc
+
+
+def _first_message(detail) -> str:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _first_message(value)
+    if isinstance(detail, list) and detail:
+        return _first_message(detail[0])
+    return str(detail)
+
+
+def api_exception_handler(exc, context):
+    exc = _django_to_drf(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    if isinstance(exc, exceptions.ValidationError):
+        code, message, details = "invalid", _first_message(detail), detail
+    else:
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        message = str(detail)
+        details = getattr(exc, "details", {}) or {}
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            details = {"retry_after_seconds": int(exc.wait)}
+    response.data = {"code": code, "message": message, "details": details}
+    return response
+
+
+def error_response(status_code: int, code: str, message: str, details=None) -> Response:
+    return Response({"code": code, "message": message, "details": details or {}}, status=status_code)
