@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +33,31 @@ class ReviewAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
             kwargs["queryset"] = selectors.regions_for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # The service refused the write (a locked year…); its transaction rolled back.
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def response_action(self, request, queryset):
+        # Actions are all or nothing: a refusal of one object (a locked year…) undoes the
+        # others and is reported, not raised.
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def _run(self, request, service, **kwargs) -> bool:
         try:
             service(actor=request.user, **kwargs)
@@ -49,6 +76,10 @@ class AssignedTargetAdmin(ReviewAdmin):
     search_fields = ("data_element__name", "data_element__key", "document")
     fields = ("region", "data_element", "year", "target", "document")
     autocomplete_fields = ("data_element",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A target is its region, element and year: another of them is another target.
+        return ("region", "data_element", "year") if obj else ()
 
     def save_model(self, request, obj, form, change):
         saved = services.assigned_target_set(
@@ -78,6 +109,10 @@ class NotApplicableDeclarationAdmin(ReviewAdmin):
     fields = ("region", "indicator", "reason")
     autocomplete_fields = ("indicator",)
     actions = ["approve_selected", "withdraw_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Another region or indicator would be another declaration (the old one would stay).
+        return ("region", "indicator") if obj else ()
 
     def save_model(self, request, obj, form, change):
         saved = services.declaration_propose(

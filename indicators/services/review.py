@@ -92,6 +92,7 @@ def declaration_propose(
 def _declaration_set_status(actor, declaration, status, **fields) -> NotApplicableDeclaration:
     _require_reviewer(actor, declaration.region_id)
     declaration.status = status
+    declaration._history_user = actor
     for name, value in fields.items():
         setattr(declaration, name, value)
     declaration.save()
@@ -138,6 +139,7 @@ def veto_event_save(
     if evidence is not None:
         obj.evidence = evidence
     obj.entered_by = actor
+    obj._history_user = actor
     obj.full_clean()
     obj.save()
     _changed(VetoEvent, region.pk, date.year, old_year)
@@ -161,6 +163,7 @@ def year_lock(*, actor, region: Region, year: int) -> YearLock:
         if obj.locked:
             raise ValidationError(_("The year %(year)s is already locked.") % {"year": year})
         obj.locked, obj.reopen_reason, obj.changed_by = True, "", actor
+        obj._history_user = actor
         obj.save()
     _changed(YearLock, region.pk, year)
     return obj
@@ -176,6 +179,7 @@ def year_reopen(*, actor, region: Region, year: int, reason: str) -> YearLock:
     if obj is None or not obj.locked:
         raise ValidationError(_("The year %(year)s is not locked.") % {"year": year})
     obj.locked, obj.reopen_reason, obj.changed_by = False, reason, actor
+    obj._history_user = actor
     obj.save()
     _changed(YearLock, region.pk, year)
     return obj

@@ -168,6 +168,7 @@ def value_save(
     obj.status = ValueStatus.DRAFT
     obj.entered_by, obj.entered_at = actor, timezone.now()
     obj._change_reason = _("entered") if created else _("edited")
+    obj._history_user = actor
     try:
         with transaction.atomic():
             obj.save()
@@ -197,6 +198,7 @@ def _locked_for_update(value: IndicatorValue) -> IndicatorValue:
 def _transition(
     value: IndicatorValue,
     *,
+    actor,
     allowed_from: tuple[str, ...],
     to: str,
     reason: str,
@@ -220,6 +222,7 @@ def _transition(
         setattr(obj, name, new)
     obj.version += 1
     obj._change_reason = reason
+    obj._history_user = actor
     obj.save()
     _changed(obj.region_id, obj.year)
     return obj
@@ -243,6 +246,7 @@ def value_submit(*, value: IndicatorValue, actor, expected_version: int | None =
         raise PermissionDenied(_("You may not submit values of this indicator."))
     return _transition(
         value,
+        actor=actor,
         allowed_from=permissions.EDITABLE_STATUSES,
         to=ValueStatus.SUBMITTED,
         reason=_("submitted"),
@@ -271,6 +275,7 @@ def value_approve(*, value: IndicatorValue, actor, expected_version: int | None 
     _require_reviewer(actor, value)
     return _transition(
         value,
+        actor=actor,
         allowed_from=(ValueStatus.SUBMITTED,),
         to=ValueStatus.APPROVED,
         reason=_("approved"),
@@ -287,6 +292,7 @@ def value_return(*, value: IndicatorValue, actor, reason: str, expected_version:
     _require_reviewer(actor, value)
     return _transition(
         value,
+        actor=actor,
         allowed_from=(ValueStatus.SUBMITTED,),
         to=ValueStatus.RETURNED,
         reason=_("returned"),
@@ -304,6 +310,7 @@ def value_reopen(*, value: IndicatorValue, actor, reason: str, expected_version:
     _require_reviewer(actor, value)
     return _transition(
         value,
+        actor=actor,
         allowed_from=(ValueStatus.APPROVED,),
         to=ValueStatus.RETURNED,
         reason=_("reopened"),

@@ -32,7 +32,9 @@ def _django_to_drf(exc):
         conflict.details = {"current_version": (exc.params or {}).get("current_version")}
         return conflict
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         return exceptions.ValidationError(detail)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
@@ -69,4 +71,6 @@ def api_exception_handler(exc, context):
 
 
 def error_response(status_code: int, code: str, message: str, details=None) -> Response:
-    return Response({"code": code, "message": message, "details": details or {}}, status=status_code)
+    return Response(
+        {"code": code, "message": message, "details": details or {}}, status=status_code
+    )

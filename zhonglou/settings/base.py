@@ -196,7 +196,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ValueStatusEnum": "indicators.choices.ValueStatus",
+        "EditionStatusEnum": "indicators.choices.EditionStatus",
+    },
 }
 CACHES = {"default": read_cache("CACHE_URL", "locmem://")}
 

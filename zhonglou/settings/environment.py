@@ -141,7 +141,9 @@ def read_cache(name: str, default: str, environ_: Mapping[str, str] | None = Non
     url = read_str(name, default, environ_)
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme not in _CACHE_SCHEMES:
-        raise ImproperlyConfigured(f"{name}: expected locmem:// or redis://host:6379/1, got {url!r}")
+        raise ImproperlyConfigured(
+            f"{name}: expected locmem:// or redis://host:6379/1, got {url!r}"
+        )
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if scheme == "dummy":

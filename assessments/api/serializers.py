@@ -1,0 +1,110 @@
+"""Serializers of assessment snapshots and scorecards."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from assessments.models import AssessmentSnapshot
+
+
+class SnapshotSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code")
+    edition = serializers.CharField(source="edition.code")
+    current = serializers.BooleanField(source="is_current")
+
+    class Meta:
+        model = AssessmentSnapshot
+        fields = [
+            "id",
+            "region",
+            "edition",
+            "year",
+            "mode",
+            "as_of",
+            "input_hash",
+            "verdict",
+            "binding_met",
+            "binding_applicable",
+            "reference_met",
+            "reference_applicable",
+            "reference_ratio",
+            "current",
+            "stale",
+            "change_note",
+        ]
+
+
+class CountSerializer(serializers.Serializer):
+    met = serializers.IntegerField()
+    applicable = serializers.IntegerField()
+
+
+class ReferenceCountSerializer(CountSerializer):
+    ratio = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    required = serializers.DecimalField(max_digits=4, decimal_places=3)
+
+
+class VetoSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+
+
+class MissingSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    status = serializers.CharField()
+    years = serializers.ListField(child=serializers.IntegerField())
+    departments = serializers.ListField(child=serializers.CharField())
+    departments_en = serializers.ListField(child=serializers.CharField())
+
+
+class ScoredIndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    type = serializers.CharField(help_text="binding or reference")
+    unit = serializers.CharField()
+    value = serializers.JSONField(
+        help_text="The assessment year's counted value (number as string, or yes/no)."
+    )
+    value_text = serializers.CharField()
+    years_used = serializers.ListField(child=serializers.IntegerField())
+    target_text = serializers.CharField()
+    target_text_en = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["met", "not_met", "missing", "pending", "not_applicable"]
+    )
+    gap = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    gap_text = serializers.CharField()
+    gap_text_en = serializers.CharField()
+    explanation = serializers.CharField()
+    explanation_en = serializers.CharField()
+    source = serializers.ListField(child=serializers.CharField())
+    departments = serializers.ListField(child=serializers.CharField())
+
+
+class NamedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ScorecardSerializer(serializers.Serializer):
+    region = NamedSerializer()
+    edition = NamedSerializer()
+    year = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=["official", "provisional"])
+    window = serializers.ListField(child=serializers.IntegerField())
+    as_of = serializers.DateTimeField()
+    input_hash = serializers.CharField()
+    stale = serializers.BooleanField()
+    verdict = serializers.ChoiceField(choices=["eligible", "not_eligible", "incomplete"])
+    summary = serializers.CharField()
+    summary_en = serializers.CharField()
+    binding = CountSerializer()
+    reference = ReferenceCountSerializer()
+    veto_events = VetoSerializer(many=True)
+    missing = MissingSerializer(many=True)
+    indicators = ScoredIndicatorSerializer(many=True)

@@ -1,0 +1,145 @@
+"""API views of assessments: snapshot history and the explained scorecard."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments import selectors, services
+from assessments.api.serializers import ScorecardSerializer, SnapshotSerializer
+from assessments.choices import Mode
+from assessments.filtersets import SnapshotFilter
+from assessments.scorecard import scorecard_payload, tabular_rows
+from indicators import selectors as indicator_selectors
+from indicators.api.views import READ_ERRORS
+from indicators.models import FrameworkEdition
+from zhonglou.api.errors import ErrorSerializer
+from zhonglou.api.permissions import restrict
+from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
+
+
+class ScoresPermission:
+    """Clerks see their department's values only, so they do not read whole scorecards."""
+
+    @staticmethod
+    def check(request) -> None:
+        if not selectors.may_read_scores(request.user):
+            raise exceptions.PermissionDenied(
+                "Scorecards are for reviewers, leaders and administrators; "
+                "clerks read their department's values."
+            )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Assessment snapshots (the history of verdicts)",
+        responses={200: SnapshotSerializer, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One snapshot", responses={200: SnapshotSerializer, **READ_ERRORS}
+    ),
+)
+class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SnapshotSerializer
+    filterset_class = SnapshotFilter
+    ordering_fields = ["as_of", "year"]
+    ordering = ["region__code", "edition__code", "-year", "mode", "-as_of"]
+
+    def get_queryset(self):
+        ScoresPermission.check(self.request)
+        return restrict(selectors.snapshots_for_user(self.request.user), self.request)
+
+
+class ScorecardQuery(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    edition = serializers.CharField(required=False)
+    mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.OFFICIAL)
+
+
+class ScorecardView(APIView):
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(
+        summary="A region's explained scorecard",
+        description=(
+            "The verdict (eligible / not_eligible / incomplete), binding and reference counts, "
+            "veto events in the window, what is missing and who owes it, and one explained row "
+            "per indicator, from the stored snapshot (computed on first request). Sends ETag and "
+            "Last-Modified and answers conditional requests with 304. `?format=csv` or `xlsx` "
+            "gives one row per indicator."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "year",
+                int,
+                description="Last year of the data window (default: the latest year with data).",
+            ),
+            OpenApiParameter(
+                "edition", str, description="Edition code (default: the region's edition)."
+            ),
+            OpenApiParameter(
+                "mode",
+                str,
+                enum=["official", "provisional"],
+                description="official: approved values only.",
+            ),
+        ],
+        responses={
+            200: ScorecardSerializer,
+            304: OpenApiResponse(description="Not modified since the ETag / date you sent."),
+            **READ_ERRORS,
+            400: OpenApiResponse(ErrorSerializer, description="Invalid query parameters."),
+        },
+    )
+    def get(self, request, code: str):
+        ScoresPermission.check(request)
+        regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
+        region = get_object_or_404(regions, code=code)
+        query = ScorecardQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        if params.get("edition"):
+            edition = get_object_or_404(FrameworkEdition, code=params["edition"])
+        else:
+            edition = indicator_selectors.region_edition(region)
+            if edition is None:
+                raise exceptions.NotFound("No framework edition is in force.")
+        year = params.get("year") or indicator_selectors.default_year(region)
+        snapshot = services.current_snapshot(
+            region=region, edition=edition, year=year, mode=params["mode"], now=timezone.now()
+        )
+        fmt = request.accepted_renderer.format
+        etag = quote_etag(f"{snapshot.pk}-{snapshot.input_hash[:20]}-{fmt}")
+        last_modified = http_date(snapshot.as_of.timestamp())
+        if self._not_modified(request, etag, snapshot):
+            response = Response(status=304)
+        else:
+            payload = scorecard_payload(snapshot)
+            data = ScorecardSerializer(payload).data
+            response = Response(tabular_rows(payload) if fmt in ("csv", "xlsx") else data)
+        response["ETag"] = etag
+        response["Last-Modified"] = last_modified
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def _not_modified(request, etag: str, snapshot) -> bool:
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return (
+                etag in [tag.strip() for tag in if_none_match.split(",")]
+                or if_none_match.strip() == "*"
+            )
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        return since is not None and int(snapshot.as_of.timestamp()) <= since

@@ -1,0 +1,175 @@
+"""Building the scoring engine's input from the database, in a fixed number of queries
+whatever the number of indicators or years."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from assessments.scoring import (
+    AssessmentInput,
+    IndicatorSpec,
+    Mode,
+    Observation,
+    PassRule,
+    RuleSpec,
+    VetoEvent,
+)
+from indicators import selectors
+from indicators.choices import DeclarationStatus, ResponsibilityRole
+from indicators.models import (
+    AssignedTarget,
+    FrameworkEdition,
+    Indicator,
+    IndicatorValue,
+    NotApplicableDeclaration,
+    Region,
+    Responsibility,
+)
+from indicators.models import VetoEvent as VetoEventModel
+
+
+def _bilingual(message_factory) -> tuple[str, str]:
+    with override("zh-hans"):
+        zh = message_factory()
+    with override("en"):
+        en = message_factory()
+    return zh, en
+
+
+def _rules(criterion) -> tuple[RuleSpec, ...]:
+    return tuple(
+        RuleSpec(
+            kind=r.kind,
+            operator=r.operator,
+            value=r.value,
+            tolerance=r.tolerance,
+            baseline_year=r.baseline_year,
+        )
+        for r in criterion.rules.all()
+    )
+
+
+def _departments(region: Region) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    by_element: dict[int, list] = defaultdict(list)
+    rows = Responsibility.objects.filter(region=region).select_related("department")
+    for r in sorted(rows, key=lambda r: (r.role != ResponsibilityRole.LEAD, r.department.code)):
+        by_element[r.data_element_id].append(r.department)
+    return {
+        element: (tuple(d.name for d in depts), tuple(d.name_en or d.name for d in depts))
+        for element, depts in by_element.items()
+    }
+
+
+def build_input(
+    region: Region, edition: FrameworkEdition, year: int, mode: Mode | str
+) -> AssessmentInput:
+    window = edition.window(year)
+    indicators = list(
+        Indicator.objects.filter(edition=edition)
+        .select_related("data_element")
+        .prefetch_related("criteria__rules")
+        .order_by("order")
+    )
+    elements = [i.data_element_id for i in indicators if i.data_element_id]
+    baselines = {
+        r.baseline_year
+        for i in indicators
+        for c in i.criteria.all()
+        for r in c.rules.all()
+        if r.baseline_year
+    }
+    years = set(window) | baselines
+    observations: dict[int, list[Observation]] = defaultdict(list)
+    for v in IndicatorValue.objects.filter(
+        region=region, data_element_id__in=elements, year__in=years
+    ).order_by("year"):
+        observations[v.data_element_id].append(
+            Observation(
+                year=v.year, status=v.status, value=v.value, answer=v.answer, source=v.source
+            )
+        )
+    targets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for t in AssignedTarget.objects.filter(
+        region=region, data_element_id__in=elements, year__in=years
+    ).order_by("year"):
+        targets[t.data_element_id].append((t.year, t.target))
+    declared = {
+        d.indicator_id: d.reason
+        for d in NotApplicableDeclaration.objects.filter(
+            region=region, indicator__edition=edition, status=DeclarationStatus.APPROVED
+        )
+    }
+    departments = _departments(region)
+    codes = {i.pk: i.code for i in indicators}
+    context = (region, declared, observations, targets, departments)
+    specs = [_spec(ind, codes.get(ind.parent_id), *context) for ind in indicators]
+    vetoes = tuple(
+        VetoEvent(date=e.date, kind=e.kind, description=e.description)
+        for e in VetoEventModel.objects.filter(region=region).order_by("date")
+    )
+    return AssessmentInput(
+        region_code=region.code,
+        region_name=region.name,
+        edition_code=edition.code,
+        year=year,
+        mode=Mode(mode),
+        pass_rule=PassRule(
+            window_years=edition.window_years,
+            all_binding_required=edition.all_binding_required,
+            reference_ratio_required=edition.reference_ratio_required,
+            veto_in_window=edition.veto_in_window,
+        ),
+        indicators=tuple(specs),
+        veto_events=vetoes,
+    )
+
+
+def _not_applicable(ind: Indicator, region: Region, criterion, declared) -> tuple[str, str] | None:
+    if ind.pk in declared:
+        reason = declared[ind.pk]
+        return _bilingual(lambda: _("Declared not applicable: %(reason)s") % {"reason": reason})
+    if not ind.applies_to_level(region.level):
+        return _bilingual(
+            lambda: (
+                _("Applies to %(scope)s only, not to this region.")
+                % {"scope": ind.get_scope_display()}
+            )
+        )
+    if ind.data_element_id and criterion is None:
+        return _bilingual(
+            lambda: _("No criterion applies to this class of region (e.g. coastal only).")
+        )
+    return None
+
+
+def _spec(
+    ind: Indicator, parent_code, region, declared, observations, targets, departments
+) -> IndicatorSpec:
+    criterion = selectors.criterion_for(ind, region) if ind.data_element_id else None
+    na = _not_applicable(ind, region, criterion, declared)
+    element = ind.data_element
+    zh_depts, en_depts = departments.get(ind.data_element_id, ((), ()))
+    return IndicatorSpec(
+        code=ind.code,
+        name=ind.name,
+        name_en=ind.name_en,
+        category=ind.category,
+        parent_code=parent_code,
+        value_kind=element.value_kind if element else "",
+        unit=element.unit if element else "",
+        direction=element.direction if element else "none",
+        decimals=element.decimals if element else 1,
+        target_text=criterion.target_text if criterion else "",
+        target_text_en=criterion.target_text_en if criterion else "",
+        rules=_rules(criterion) if criterion else (),
+        not_applicable=na[0] if na else None,
+        not_applicable_en=na[1] if na else None,
+        observations=tuple(observations.get(ind.data_element_id, ())),
+        assigned_targets=tuple(targets.get(ind.data_element_id, ())),
+        departments=zh_depts,
+        departments_en=en_depts,
+    )

@@ -1,0 +1,301 @@
+"""``assess``: the scorecard of one region for one assessment year (criteria.md §3–§4).
+
+Pure: plain dataclasses in, plain dataclasses out; no ORM, no clock.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assessments.scoring import text
+from assessments.scoring.rules import LeafEvaluation, Value, build_series, combine, evaluate_leaf
+from assessments.scoring.text import Counts, Text
+from assessments.scoring.types import (
+    AssessmentInput,
+    AssessmentResult,
+    IndicatorResult,
+    IndicatorSpec,
+    MissingItem,
+    Mode,
+    PassRule,
+    Status,
+    Verdict,
+    VetoEvent,
+)
+
+UNKNOWN = (Status.MISSING, Status.PENDING)
+
+
+@dataclass(frozen=True)
+class _Node:
+    """An indicator's result, with who owes the data it lacks (for the missing list)."""
+
+    result: IndicatorResult
+    owed_by: tuple[str, ...] = ()
+    owed_by_en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Inherited:
+    """A not-applicable ancestor: its children do not apply either."""
+
+    code: str
+    reason: str
+    reason_en: str
+
+
+def window_years(year: int, window: int) -> tuple[int, ...]:
+    """The ``window`` years ending with ``year``, oldest first."""
+    return tuple(range(year - window + 1, year + 1))
+
+
+def assess(inp: AssessmentInput) -> AssessmentResult:
+    """Score every indicator of the input and apply the pass rule."""
+    window = window_years(inp.year, inp.pass_rule.window_years)
+    nodes = _Tree(inp, window).evaluate()
+    top = [nodes[spec.code] for spec in inp.indicators if spec.parent_code is None]
+    counts = _counts([n.result for n in top], inp.pass_rule)
+    vetoes = tuple(event for event in inp.veto_events if event.date.year in window)
+    verdict, reasons = _verdict([n.result for n in top], counts, inp.pass_rule, vetoes)
+    missing = tuple(_missing_item(n) for n in top if n.result.status in UNKNOWN)
+    summary = text.summary(
+        verdict,
+        counts,
+        reasons,
+        unknown=len(missing),
+        any_pending=any(m.status == Status.PENDING for m in missing),
+    )
+    return AssessmentResult(
+        region_code=inp.region_code,
+        edition_code=inp.edition_code,
+        year=inp.year,
+        mode=Mode(inp.mode),
+        window=window,
+        verdict=verdict,
+        binding_met=counts.binding_met,
+        binding_applicable=counts.binding_applicable,
+        reference_met=counts.reference_met,
+        reference_applicable=counts.reference_applicable,
+        reference_ratio=counts.reference_ratio,
+        reference_required=counts.reference_required,
+        veto_events=vetoes,
+        missing=missing,
+        indicators=tuple(nodes[spec.code].result for spec in inp.indicators),
+        summary=summary.zh,
+        summary_en=summary.en,
+    )
+
+
+# ---------------------------------------------------------------- the indicator tree
+
+
+class _Tree:
+    """Evaluates parents from their children, top down so that not-applicable flows down."""
+
+    def __init__(self, inp: AssessmentInput, window: tuple[int, ...]) -> None:
+        self.inp, self.window = inp, window
+        self.specs = {spec.code: spec for spec in inp.indicators}
+        self.children: dict[str, list[IndicatorSpec]] = defaultdict(list)
+        for spec in inp.indicators:
+            if spec.parent_code is not None and spec.parent_code in self.specs:
+                self.children[spec.parent_code].append(spec)
+        self.nodes: dict[str, _Node] = {}
+
+    def evaluate(self) -> dict[str, _Node]:
+        for spec in self.inp.indicators:
+            # Roots, and sub-indicators whose parent is not in the input (scored, not counted).
+            if spec.parent_code is None or spec.parent_code not in self.specs:
+                self._node(spec, None, ())
+        return self.nodes
+
+    def _node(
+        self, spec: IndicatorSpec, inherited: _Inherited | None, path: tuple[str, ...]
+    ) -> _Node:
+        if spec.code in path:
+            raise ValueError(f"Indicator {spec.code} is its own ancestor.")
+        passed_down = inherited or _own_not_applicable(spec)
+        kids = [self._node(c, passed_down, (*path, spec.code)) for c in self.children[spec.code]]
+        if inherited is not None:
+            node = _not_applicable(spec, self._value(spec, kids), _inherited_text(inherited))
+        elif spec.not_applicable is not None:
+            reason = text.not_applicable_text(spec.not_applicable, spec.not_applicable_en or "")
+            node = _not_applicable(spec, self._value(spec, kids), reason)
+        elif kids:
+            node = _parent(spec, kids)
+        else:
+            node = _leaf(spec, evaluate_leaf(spec, self.window, self.inp.mode))
+        self.nodes[spec.code] = node
+        return node
+
+    def _value(self, spec: IndicatorSpec, kids: list[_Node]) -> Value | None:
+        # A leaf that does not apply still reports its value: it is a fact, just not scored.
+        return None if kids else build_series(spec, self.inp.mode).counted.get(self.inp.year)
+
+
+def _own_not_applicable(spec: IndicatorSpec) -> _Inherited | None:
+    if spec.not_applicable is None:
+        return None
+    return _Inherited(spec.code, spec.not_applicable, spec.not_applicable_en or spec.not_applicable)
+
+
+def _inherited_text(inherited: _Inherited) -> Text:
+    return text.inherited_not_applicable_text(inherited.code, inherited.reason, inherited.reason_en)
+
+
+def _result(spec: IndicatorSpec, **fields) -> IndicatorResult:
+    """An IndicatorResult with the fields that come straight from the spec filled in."""
+    base = {
+        "code": spec.code,
+        "name": spec.name,
+        "name_en": spec.name_en,
+        "category": spec.category,
+        "parent_code": spec.parent_code,
+        "unit": spec.unit,
+        "target_text": spec.target_text,
+        "target_text_en": spec.target_text_en,
+        "departments": spec.departments,
+        "departments_en": spec.departments_en,
+        "value": None,
+        "years_used": (),
+        "gap": None,
+        "gap_text": "",
+        "gap_text_en": "",
+        "missing_years": (),
+    }
+    merged = base | fields
+    value = merged["value"]
+    merged["value_text"] = "" if value is None else text.fmt_value(value, spec).zh
+    used = set(merged["years_used"])
+    merged["sources"] = tuple(
+        dict.fromkeys(o.source for o in spec.observations if o.year in used and o.source)
+    )
+    return IndicatorResult(**merged)
+
+
+def _not_applicable(spec: IndicatorSpec, value: Value | None, why: Text) -> _Node:
+    result = _result(
+        spec,
+        status=Status.NOT_APPLICABLE,
+        value=value,
+        explanation=why.zh,
+        explanation_en=why.en,
+    )
+    return _Node(result)
+
+
+def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation) -> _Node:
+    gap = leaf.gap if leaf.status == Status.NOT_MET else None
+    gap_text = text.gap_text(gap, spec)
+    result = _result(
+        spec,
+        status=leaf.status,
+        value=leaf.value,
+        years_used=leaf.years_used,
+        gap=gap,
+        gap_text=gap_text.zh,
+        gap_text_en=gap_text.en,
+        explanation=leaf.explanation.zh,
+        explanation_en=leaf.explanation.en,
+        missing_years=leaf.missing_years,
+    )
+    # Departments owe only values; a lacking assigned target is the creation office's to enter.
+    if leaf.status in UNKNOWN and leaf.owes_data:
+        return _Node(result, spec.departments, spec.departments_en or spec.departments)
+    return _Node(result)
+
+
+def _parent(spec: IndicatorSpec, kids: list[_Node]) -> _Node:
+    applicable = [k.result for k in kids if k.result.status != Status.NOT_APPLICABLE]
+    status = combine(r.status for r in applicable) if applicable else Status.NOT_APPLICABLE
+    unknown = [k for k in kids if k.result.status in UNKNOWN]
+    summary = text.parent_text([(k.result.code, k.result.status) for k in kids])
+    result = _result(
+        spec,
+        status=status,
+        years_used=tuple(sorted({y for r in applicable for y in r.years_used})),
+        explanation=summary.zh,
+        explanation_en=summary.en,
+        departments=spec.departments or _ordered(d for k in kids for d in k.result.departments),
+        departments_en=spec.departments_en
+        or _ordered(d for k in kids for d in k.result.departments_en),
+        missing_years=tuple(sorted({y for k in unknown for y in k.result.missing_years})),
+    )
+    return _Node(
+        result,
+        _ordered(d for k in unknown for d in k.owed_by),
+        _ordered(d for k in unknown for d in k.owed_by_en),
+    )
+
+
+def _ordered(items: Iterable[str]) -> tuple[str, ...]:
+    """Distinct items in order of first appearance."""
+    return tuple(dict.fromkeys(items))
+
+
+def _missing_item(node: _Node) -> MissingItem:
+    r = node.result
+    return MissingItem(
+        code=r.code,
+        name=r.name,
+        name_en=r.name_en,
+        status=r.status,
+        years=r.missing_years,
+        departments=node.owed_by,
+        departments_en=node.owed_by_en,
+    )
+
+
+# ---------------------------------------------------------------- the pass rule
+
+
+def _counts(top: Sequence[IndicatorResult], rule: PassRule) -> Counts:
+    def tally(category: str) -> tuple[int, int]:
+        applicable = [
+            r for r in top if r.category == category and r.status != Status.NOT_APPLICABLE
+        ]
+        return sum(1 for r in applicable if r.status == Status.MET), len(applicable)
+
+    binding_met, binding_applicable = tally("binding")
+    reference_met, reference_applicable = tally("reference")
+    ratio = Decimal(reference_met) / Decimal(reference_applicable) if reference_applicable else None
+    return Counts(
+        binding_met,
+        binding_applicable,
+        reference_met,
+        reference_applicable,
+        ratio,
+        rule.reference_ratio_required,
+    )
+
+
+def _verdict(
+    top: Sequence[IndicatorResult],
+    counts: Counts,
+    rule: PassRule,
+    vetoes: tuple[VetoEvent, ...],
+) -> tuple[Verdict, list[Text]]:
+    """The verdict and, when it is NOT_ELIGIBLE, every reason for it."""
+    reasons = []
+    if rule.veto_in_window and vetoes:
+        reasons.append(text.veto_reason(len(vetoes)))
+    failed = [r.code for r in top if r.category == "binding" and r.status == Status.NOT_MET]
+    if rule.all_binding_required and failed:
+        reasons.append(text.binding_failed_reason(failed))
+    unknown_reference = sum(1 for r in top if r.category == "reference" and r.status in UNKNOWN)
+    best = counts.reference_met + unknown_reference
+    # Compared by multiplication so that 4/5 against 0.8 is exact, not a rounded quotient.
+    needed = counts.reference_required * counts.reference_applicable
+    if counts.reference_applicable and best < needed:
+        if unknown_reference:
+            best_ratio = Decimal(best) / Decimal(counts.reference_applicable)
+            reasons.append(text.reference_unreachable_reason(best_ratio, counts.reference_required))
+        else:
+            reasons.append(text.reference_below_reason(counts.reference_required))
+    if reasons:
+        return Verdict.NOT_ELIGIBLE, reasons
+    if any(r.status in UNKNOWN for r in top):
+        return Verdict.INCOMPLETE, []
+    return Verdict.ELIGIBLE, []

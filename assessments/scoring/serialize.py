@@ -1,0 +1,139 @@
+"""The input's fingerprint and the result's JSON form (stored on AssessmentSnapshot.result)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from assessments.scoring.types import (
+    AssessmentInput,
+    AssessmentResult,
+    IndicatorResult,
+    MissingItem,
+    Mode,
+    Status,
+    Verdict,
+    VetoEvent,
+)
+
+# Part of the fingerprint: bump it when the engine's logic or wording changes, so that stored
+# snapshots whose inputs did not change are still recomputed with the new engine.
+ENGINE_VERSION = 2
+
+
+def fingerprint(inp: AssessmentInput) -> str:
+    """sha256 hex of a canonical JSON of the whole input: equal inputs give equal hashes
+    (97 and 97.0000 are equal), any changed observation gives another."""
+    payload = {"engine": ENGINE_VERSION, "input": _plain(inp, _canonical_decimal)}
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def result_to_dict(result: AssessmentResult) -> dict[str, Any]:
+    """JSON-serialisable: Decimals as strings, enums as values, tuples as lists, dates ISO."""
+    return _plain(result, str)
+
+
+def result_from_dict(data: dict[str, Any]) -> AssessmentResult:
+    """The inverse of ``result_to_dict``."""
+    return AssessmentResult(
+        region_code=data["region_code"],
+        edition_code=data["edition_code"],
+        year=data["year"],
+        mode=Mode(data["mode"]),
+        window=tuple(data["window"]),
+        verdict=Verdict(data["verdict"]),
+        binding_met=data["binding_met"],
+        binding_applicable=data["binding_applicable"],
+        reference_met=data["reference_met"],
+        reference_applicable=data["reference_applicable"],
+        reference_ratio=_decimal(data["reference_ratio"]),
+        reference_required=Decimal(data["reference_required"]),
+        veto_events=tuple(_veto(e) for e in data["veto_events"]),
+        missing=tuple(_missing(m) for m in data["missing"]),
+        indicators=tuple(_indicator(i) for i in data.get("indicators", ())),
+        summary=data.get("summary", ""),
+        summary_en=data.get("summary_en", ""),
+    )
+
+
+def _canonical_decimal(number: Decimal) -> str:
+    # normalize() alone would write 90 as "9E+1" and keep the sign of -0.
+    return "0" if number == 0 else f"{number.normalize():f}"
+
+
+def _plain(obj: Any, decimal: Callable[[Decimal], str]) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name), decimal) for f in dataclasses.fields(obj)}
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, Decimal):
+        return decimal(obj)
+    if isinstance(obj, datetime.date):
+        return obj.isoformat()
+    if isinstance(obj, list | tuple):
+        return [_plain(item, decimal) for item in obj]
+    if isinstance(obj, dict):
+        return {str(key): _plain(value, decimal) for key, value in obj.items()}
+    return obj
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _value(value: str | bool | None) -> Decimal | bool | None:
+    # Booleans stay JSON booleans; numbers were written as strings.
+    return value if value is None or isinstance(value, bool) else Decimal(value)
+
+
+def _veto(data: dict[str, Any]) -> VetoEvent:
+    return VetoEvent(
+        date=datetime.date.fromisoformat(data["date"]),
+        kind=data["kind"],
+        description=data.get("description", ""),
+    )
+
+
+def _missing(data: dict[str, Any]) -> MissingItem:
+    return MissingItem(
+        code=data["code"],
+        name=data["name"],
+        name_en=data["name_en"],
+        status=Status(data["status"]),
+        years=tuple(data["years"]),
+        departments=tuple(data["departments"]),
+        departments_en=tuple(data.get("departments_en", ())),
+    )
+
+
+def _indicator(data: dict[str, Any]) -> IndicatorResult:
+    return IndicatorResult(
+        code=data["code"],
+        name=data["name"],
+        name_en=data["name_en"],
+        category=data["category"],
+        parent_code=data["parent_code"],
+        unit=data["unit"],
+        status=Status(data["status"]),
+        value=_value(data["value"]),
+        years_used=tuple(data["years_used"]),
+        target_text=data["target_text"],
+        target_text_en=data["target_text_en"],
+        gap=_decimal(data["gap"]),
+        gap_text=data["gap_text"],
+        gap_text_en=data["gap_text_en"],
+        explanation=data["explanation"],
+        explanation_en=data["explanation_en"],
+        departments=tuple(data.get("departments", ())),
+        departments_en=tuple(data.get("departments_en", ())),
+        missing_years=tuple(data.get("missing_years", ())),
+        value_text=data.get("value_text", ""),
+        sources=tuple(data.get("sources", ())),
+    )

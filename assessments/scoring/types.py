@@ -1,0 +1,160 @@
+"""Plain data in and out of the scoring engine. No ORM, no clock: callers build these from the
+database (assessments.inputs) and store the results (assessments.models)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    OFFICIAL = "official"  # approved values only
+    PROVISIONAL = "provisional"  # submitted values count too
+
+
+class Status(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    MISSING = "missing"  # no value (or no assigned target) for a year the rule needs
+    PENDING = "pending"  # a value exists but does not count in this mode
+    NOT_APPLICABLE = "not_applicable"
+
+
+class Verdict(StrEnum):
+    ELIGIBLE = "eligible"  # 可申报
+    NOT_ELIGIBLE = "not_eligible"  # 未达标
+    INCOMPLETE = "incomplete"  # 数据不全
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One rule of the criterion that applies (see indicators.choices.RuleKind)."""
+
+    # threshold | qualitative | assigned_target | no_deterioration | no_decrease | falling_trend
+    kind: str
+    operator: str = ""  # ">=", "<=", "=", ">", "<" (threshold; optional for assigned_target)
+    value: Decimal | None = None
+    tolerance: Decimal | None = None
+    baseline_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A region's value of one data element for one year, whatever its workflow status."""
+
+    year: int
+    status: str  # draft | submitted | returned | approved
+    value: Decimal | None = None  # numeric kinds
+    answer: bool | None = None  # yes/no kind
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """An indicator of the edition as it applies to the region, with its data."""
+
+    code: str
+    name: str
+    name_en: str
+    category: str  # binding | reference
+    parent_code: str | None = None  # set on sub-indicators
+    value_kind: str = ""  # number | percentage | boolean; "" on parents
+    unit: str = ""
+    direction: str = "none"  # higher | lower | none
+    decimals: int = 1
+    target_text: str = ""
+    target_text_en: str = ""
+    rules: tuple[RuleSpec, ...] = ()
+    # None when the indicator applies; otherwise why not (declared, out of scope, no criterion).
+    not_applicable: str | None = None
+    not_applicable_en: str | None = None
+    observations: tuple[Observation, ...] = ()
+    assigned_targets: tuple[tuple[int, Decimal], ...] = ()  # (year, target)
+    departments: tuple[str, ...] = ()  # who owes the data (lead first)
+    departments_en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PassRule:
+    window_years: int = 3
+    all_binding_required: bool = True
+    reference_ratio_required: Decimal = Decimal("0.8")
+    veto_in_window: bool = True
+
+
+@dataclass(frozen=True)
+class VetoEvent:
+    date: datetime.date
+    kind: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    region_code: str
+    region_name: str
+    edition_code: str
+    year: int  # the assessment year: the last year of the data window
+    mode: Mode
+    pass_rule: PassRule
+    indicators: tuple[IndicatorSpec, ...]  # parents and sub-indicators, in display order
+    veto_events: tuple[VetoEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    code: str
+    name: str
+    name_en: str
+    category: str
+    parent_code: str | None
+    unit: str
+    status: Status
+    value: Decimal | bool | None  # the assessment year's counted value, if any
+    years_used: tuple[int, ...]
+    target_text: str
+    target_text_en: str
+    gap: Decimal | None  # how far from the target, in the unit; None when met or unknown
+    gap_text: str  # e.g. "差 3.2 个百分点"
+    gap_text_en: str
+    explanation: str  # one sentence naming the value, the target and the years used
+    explanation_en: str
+    departments: tuple[str, ...] = ()
+    departments_en: tuple[str, ...] = ()
+    missing_years: tuple[int, ...] = ()
+    value_text: str = ""  # the counted value as people read it: "97%", "36.9 μg/m³", "是"
+    sources: tuple[str, ...] = ()  # source citations of the values the rules used
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    code: str
+    name: str
+    name_en: str
+    status: Status  # missing or pending
+    years: tuple[int, ...]
+    departments: tuple[str, ...]
+    departments_en: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    region_code: str
+    edition_code: str
+    year: int
+    mode: Mode
+    window: tuple[int, ...]
+    verdict: Verdict
+    binding_met: int
+    binding_applicable: int
+    reference_met: int
+    reference_applicable: int
+    reference_ratio: Decimal | None  # None when no reference indicator applies
+    reference_required: Decimal
+    veto_events: tuple[VetoEvent, ...]  # those inside the window
+    missing: tuple[MissingItem, ...]  # top-level indicators missing or pending
+    indicators: tuple[IndicatorResult, ...] = field(default=())
+    summary: str = ""  # one sentence on the verdict, zh
+    summary_en: str = ""

@@ -1,0 +1,145 @@
+"""Writes of the assessments app: computing and storing snapshots."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
+
+from assessments.inputs import build_input
+from assessments.models import AssessmentSnapshot
+from assessments.scoring import Mode, assess, fingerprint, result_from_dict, result_to_dict
+from indicators import selectors
+from indicators.choices import EditionStatus
+from indicators.models import FrameworkEdition, IndicatorValue, Region
+
+logger = logging.getLogger(__name__)
+
+
+def describe_change(before: dict | None, after: dict) -> str:
+    """One line saying what moved between two stored results: the verdict and every
+    indicator whose status changed."""
+    if before is None:
+        return "first assessment"
+    parts = []
+    if before["verdict"] != after["verdict"]:
+        parts.append(f"verdict {before['verdict']} → {after['verdict']}")
+    old = {i["code"]: i["status"] for i in before["indicators"]}
+    for item in after["indicators"]:
+        if old.get(item["code"]) != item["status"]:
+            parts.append(f"{item['code']} {old.get(item['code'], '—')} → {item['status']}")
+    return "; ".join(parts)[:500] or "inputs changed, statuses unchanged"
+
+
+@transaction.atomic
+def snapshot_refresh(
+    *,
+    region: Region,
+    edition: FrameworkEdition,
+    year: int,
+    mode: Mode | str,
+    now: datetime.datetime,
+) -> AssessmentSnapshot:
+    """The current snapshot of this key, recomputed if its inputs changed. Unchanged inputs
+    write nothing (beyond clearing a stale flag), so running it twice is harmless."""
+    mode = Mode(mode)
+    inp = build_input(region, edition, year, mode)
+    digest = fingerprint(inp)
+    key = {"region": region, "edition": edition, "year": year, "mode": mode.value}
+    current = AssessmentSnapshot.objects.select_for_update().filter(is_current=True, **key).first()
+    if current is not None and current.input_hash == digest:
+        if current.stale:
+            current.stale = False
+            current.save(update_fields=["stale"])
+        return current
+    result = assess(inp)
+    stored = result_to_dict(result)
+    note = describe_change(current.result if current else None, stored)
+    if current is not None:
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    try:
+        with transaction.atomic():
+            return AssessmentSnapshot.objects.create(
+                **key,
+                as_of=now,
+                input_hash=digest,
+                verdict=result.verdict.value,
+                binding_met=result.binding_met,
+                binding_applicable=result.binding_applicable,
+                reference_met=result.reference_met,
+                reference_applicable=result.reference_applicable,
+                reference_ratio=result.reference_ratio,
+                result=stored,
+                change_note=note,
+            )
+    except IntegrityError:
+        # A concurrent run stored the same key first; theirs is as good as ours.
+        return AssessmentSnapshot.objects.get(is_current=True, **key)
+
+
+def assessment_editions(region: Region) -> list[FrameworkEdition]:
+    """The editions a region is tracked against: its own, then the others in force that
+    apply to its level."""
+    editions = list(FrameworkEdition.objects.filter(status=EditionStatus.IN_FORCE).order_by("code"))
+    own = selectors.region_edition(region)
+    if own is not None and own not in editions:
+        editions.insert(0, own)
+    editions.sort(key=lambda e: e != own)
+    return editions
+
+
+def assessment_years(
+    region: Region, changed: Iterable[int], edition: FrameworkEdition
+) -> list[int]:
+    """The assessment years a change to ``changed`` data years can move: each year whose
+    window contains a changed year, within the years the region has data for."""
+    span = IndicatorValue.objects.filter(region=region).aggregate(lo=Min("year"), hi=Max("year"))
+    if span["lo"] is None:
+        return []
+    changed = set(changed) or set(range(span["lo"], span["hi"] + 1))
+    years = {y + k for y in changed for k in range(edition.window_years)}
+    return sorted(y for y in years if span["lo"] <= y <= span["hi"])
+
+
+def region_refresh(*, region: Region, years: Iterable[int], now: datetime.datetime) -> int:
+    """Recompute every tracked snapshot of a region that the changed years can move; returns
+    how many snapshots were written or confirmed."""
+    count = 0
+    for edition in assessment_editions(region):
+        for year in assessment_years(region, years, edition):
+            for mode in Mode:
+                snapshot_refresh(region=region, edition=edition, year=year, mode=mode, now=now)
+                count += 1
+    return count
+
+
+def mark_stale(region_id: int) -> int:
+    """After a change whose recompute could not be queued: the stored verdicts may be old."""
+    return AssessmentSnapshot.objects.filter(region_id=region_id, is_current=True).update(
+        stale=True
+    )
+
+
+def current_result(snapshot: AssessmentSnapshot):
+    return result_from_dict(snapshot.result)
+
+
+def current_snapshot(
+    *,
+    region: Region,
+    edition: FrameworkEdition,
+    year: int,
+    mode: Mode | str,
+    now: datetime.datetime,
+) -> AssessmentSnapshot:
+    """The stored current snapshot, computed first when there is none or it is stale."""
+    snapshot = AssessmentSnapshot.objects.filter(
+        region=region, edition=edition, year=year, mode=Mode(mode).value, is_current=True
+    ).first()
+    if snapshot is None or snapshot.stale:
+        snapshot = snapshot_refresh(region=region, edition=edition, year=year, mode=mode, now=now)
+    return snapshot

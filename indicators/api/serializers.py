@@ -1,0 +1,323 @@
+"""Serializers of the catalogue and values API (explicit input and output shapes)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from indicators.models import (
+    Criterion,
+    CriterionRule,
+    DataElement,
+    Department,
+    Domain,
+    Evidence,
+    FrameworkEdition,
+    Indicator,
+    IndicatorValue,
+    Region,
+    Responsibility,
+    Task,
+)
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CriterionRule
+        fields = ["kind", "operator", "value", "tolerance", "baseline_year"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    rules = RuleSerializer(many=True, read_only=True)
+    applies_to = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Criterion
+        fields = ["target_text", "target_text_en", "applies_to", "rules"]
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_applies_to(self, obj) -> dict:
+        return obj.region_class()
+
+
+class DataElementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DataElement
+        fields = [
+            "key",
+            "name",
+            "name_en",
+            "value_kind",
+            "unit",
+            "direction",
+            "decimals",
+            "plausible_min",
+            "plausible_max",
+            "plausibility_band",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    edition = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    domain = serializers.CharField(source="task.domain.name", read_only=True)
+    task = serializers.CharField(source="task.code", read_only=True)
+    parent = serializers.CharField(
+        source="parent.code", read_only=True, allow_null=True, default=None
+    )
+    data_element = DataElementSerializer(read_only=True, allow_null=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+    type = serializers.CharField(source="category", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "edition",
+            "domain",
+            "task",
+            "code",
+            "parent",
+            "name",
+            "name_en",
+            "type",
+            "scope",
+            "confidence",
+            "definition",
+            "calculation_method",
+            "data_source",
+            "data_element",
+            "criteria",
+        ]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    indicators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["code", "name", "name_en", "indicators"]
+
+    @extend_schema_field(IndicatorSerializer(many=True))
+    def get_indicators(self, obj) -> list:
+        indicators = self.context["indicators_by_task"].get(obj.pk, [])
+        return IndicatorSerializer(indicators, many=True, context=self.context).data
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    tasks = TaskSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Domain
+        fields = ["code", "name", "name_en", "tasks"]
+
+
+class PassRuleSerializer(serializers.Serializer):
+    window_years = serializers.IntegerField()
+    all_binding_required = serializers.BooleanField()
+    reference_ratio_required = serializers.DecimalField(max_digits=4, decimal_places=3)
+    veto_in_window = serializers.BooleanField()
+
+
+class FrameworkSerializer(serializers.ModelSerializer):
+    pass_rule = serializers.SerializerMethodField()
+    indicator_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = FrameworkEdition
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "issuing_document",
+            "year",
+            "status",
+            "reconstruction",
+            "note",
+            "pass_rule",
+            "indicator_count",
+            "loaded_at",
+        ]
+
+    @extend_schema_field(PassRuleSerializer)
+    def get_pass_rule(self, obj) -> dict:
+        return {
+            "window_years": obj.window_years,
+            "all_binding_required": obj.all_binding_required,
+            "reference_ratio_required": str(obj.reference_ratio_required),
+            "veto_in_window": obj.veto_in_window,
+        }
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    domains = DomainSerializer(many=True, read_only=True)
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [*FrameworkSerializer.Meta.fields, "domains"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(
+        source="parent.code", read_only=True, allow_null=True, default=None
+    )
+    edition = serializers.CharField(
+        source="edition.code", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Region
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "level",
+            "parent",
+            "terrain",
+            "eco_zone",
+            "city_size",
+            "coastal",
+            "edition",
+            "synthetic",
+        ]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "region", "code", "name", "name_en", "email"]
+
+
+class ResponsibilitySerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region.code", read_only=True)
+    data_element = serializers.CharField(source="data_element.key", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True)
+    department_name = serializers.CharField(source="department.name", read_only=True)
+    due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Responsibility
+        fields = ["id", "region", "data_element", "department", "department_name", "role", "due"]
+
+    def get_due(self, obj) -> str:
+        return f"{obj.due_month:02d}-{obj.due_day:02d}"
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "title",
+            "official_source",
+            "original_name",
+            "size",
+            "sha256",
+            "uploaded_at",
+            "download_url",
+        ]
+
+    def get_download_url(self, obj) -> str:
+        request = self.context.get("request")
+        url = obj.file.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    official_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    """A value as consumers read it."""
+
+    region = serializers.CharField(source="region.code", read_only=True)
+    data_element = serializers.CharField(source="data_element.key", read_only=True)
+    indicator_code = serializers.CharField(read_only=True, allow_null=True, default=None)
+    name = serializers.CharField(source="data_element.name", read_only=True)
+    unit = serializers.CharField(source="data_element.unit", read_only=True)
+    entered_by = serializers.CharField(source="entered_by.username", read_only=True, default=None)
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", read_only=True, default=None
+    )
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = IndicatorValue
+        fields = [
+            "id",
+            "region",
+            "data_element",
+            "indicator_code",
+            "name",
+            "year",
+            "value",
+            "answer",
+            "unit",
+            "status",
+            "source",
+            "note",
+            "version",
+            "entered_by",
+            "entered_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ValueWriteSerializer(serializers.Serializer):
+    """What a clerk sends to create or update a draft. ``version`` is required on update:
+    the value's version when it was read (a stale one answers 409)."""
+
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    data_element = serializers.SlugRelatedField(
+        slug_field="key", queryset=DataElement.objects.all()
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    value = serializers.DecimalField(
+        max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
+    )
+    answer = serializers.BooleanField(required=False, allow_null=True, default=None)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ValueUpdateSerializer(serializers.Serializer):
+    value = serializers.DecimalField(
+        max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
+    )
+    answer = serializers.BooleanField(required=False, allow_null=True, default=None)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.IntegerField(min_value=1, help_text=_("The version you read."))
+
+
+class ActionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ReasonActionSerializer(ActionSerializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.CharField()
+    change_reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    user = serializers.CharField(source="history_user.username", default=None, allow_null=True)
+    status = serializers.CharField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    answer = serializers.BooleanField(allow_null=True)
+    version = serializers.IntegerField()
+    return_reason = serializers.CharField()

@@ -1,0 +1,407 @@
+"""API views of the catalogue and the values workflow: thin, calling selectors and services."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from indicators import selectors, services
+from indicators.api import serializers as s
+from indicators.filtersets import IndicatorFilter, ValueFilter
+from indicators.models import (
+    Criterion,
+    Domain,
+    FrameworkEdition,
+    Indicator,
+    IndicatorValue,
+    Responsibility,
+    Task,
+)
+from zhonglou.api.errors import Conflict, ErrorSerializer
+from zhonglou.api.permissions import restrict
+from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+    401: OpenApiResponse(ErrorSerializer, description="No or unknown credentials."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed for this user or key."),
+    404: OpenApiResponse(ErrorSerializer, description="Not found, or outside your scope."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests for this key."),
+}
+READ_ERRORS = {k: v for k, v in ERRORS.items() if k != 400}
+WRITE_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(ErrorSerializer, description="Stale version: someone saved first."),
+}
+
+
+def _indicators():
+    return Indicator.objects.select_related(
+        "edition", "task__domain", "parent", "data_element"
+    ).prefetch_related(Prefetch("criteria", queryset=Criterion.objects.prefetch_related("rules")))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Framework editions", responses={200: s.FrameworkSerializer, **READ_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One edition with its domains, tasks, indicators and criteria",
+        responses={200: s.FrameworkDetailSerializer, **READ_ERRORS},
+    ),
+)
+class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "code"
+    lookup_value_regex = "[a-z0-9-]+"
+    queryset = FrameworkEdition.objects.annotate(indicator_count=Count("indicators")).order_by(
+        "code"
+    )
+    serializer_class = s.FrameworkSerializer
+    filter_backends = []
+
+    def get_serializer_class(self):
+        return s.FrameworkDetailSerializer if self.action == "retrieve" else s.FrameworkSerializer
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "retrieve":
+            tasks = Task.objects.order_by("order")
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "domains",
+                    queryset=Domain.objects.order_by("order").prefetch_related(
+                        Prefetch("tasks", queryset=tasks)
+                    ),
+                )
+            )
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action == "retrieve" and self.kwargs.get("code"):
+            by_task = defaultdict(list)
+            for ind in _indicators().filter(edition__code=self.kwargs["code"]).order_by("order"):
+                by_task[ind.task_id].append(ind)
+            context["indicators_by_task"] = by_task
+        return context
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Indicators", responses={200: s.IndicatorSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        summary="One indicator", responses={200: s.IndicatorSerializer, **READ_ERRORS}
+    ),
+)
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.IndicatorSerializer
+    filterset_class = IndicatorFilter
+    search_fields = ["code", "name", "name_en", "data_element__key"]
+    ordering_fields = ["order", "code"]
+    ordering = ["edition__code", "order"]
+
+    def get_queryset(self):
+        return _indicators()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Regions you may see", responses={200: s.RegionSerializer, **READ_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One region", responses={200: s.RegionSerializer, **READ_ERRORS}
+    ),
+)
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"\d{6}"
+    search_fields = ["code", "name", "name_en"]
+    ordering = ["code"]
+
+    def get_queryset(self):
+        regions = selectors.regions_for_user(self.request.user).select_related("parent", "edition")
+        return restrict(regions, self.request, field="pk")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Departments", responses={200: s.DepartmentSerializer, **READ_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One department", responses={200: s.DepartmentSerializer, **READ_ERRORS}
+    ),
+)
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.DepartmentSerializer
+    filterset_fields = {"region__code": ["exact"], "code": ["exact"]}
+    search_fields = ["code", "name"]
+    ordering = ["region__code", "code"]
+
+    def get_queryset(self):
+        return restrict(selectors.departments_for_user(self.request.user), self.request)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Who supplies which data element",
+        responses={200: s.ResponsibilitySerializer, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One responsibility", responses={200: s.ResponsibilitySerializer, **READ_ERRORS}
+    ),
+)
+class ResponsibilityViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ResponsibilitySerializer
+    filterset_fields = {
+        "region__code": ["exact"],
+        "department__code": ["exact"],
+        "role": ["exact"],
+        "data_element__key": ["exact"],
+    }
+    ordering = ["region__code", "data_element__key"]
+
+    def get_queryset(self):
+        regions = selectors.regions_for_user(self.request.user)
+        queryset = Responsibility.objects.filter(region__in=regions).select_related(
+            "region", "data_element", "department"
+        )
+        return restrict(queryset, self.request)
+
+
+class ValueWithWarningsSerializer(s.ValueSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta(s.ValueSerializer.Meta):
+        fields = [*s.ValueSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Values you may see (JSON, or ?format=csv / xlsx for all matching rows)",
+        responses={200: s.ValueSerializer, **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One value", responses={200: s.ValueSerializer, **READ_ERRORS}),
+)
+class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.ValueSerializer
+    filterset_class = ValueFilter
+    search_fields = ["data_element__name", "data_element__key", "source"]
+    ordering_fields = ["year", "updated_at", "status", "data_element__key"]
+    ordering = ["region__code", "data_element__key", "year"]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        values = selectors.with_indicator_code(selectors.values_for_user(self.request.user))
+        return restrict(values, self.request)
+
+    def paginate_queryset(self, queryset):
+        if getattr(
+            self.request, "accepted_renderer", None
+        ) and self.request.accepted_renderer.format in ("csv", "xlsx"):
+            return None  # a spreadsheet holds every matching row
+        return super().paginate_queryset(queryset)
+
+    def _fresh(self, pk: int) -> IndicatorValue:
+        return self.get_queryset().get(pk=pk)
+
+    def _respond(self, value: IndicatorValue, warnings=(), status_code=status.HTTP_200_OK):
+        data = ValueWithWarningsSerializer(
+            self._fresh(value.pk), context=self.get_serializer_context()
+        ).data
+        data["warnings"] = list(warnings)
+        return Response(data, status=status_code)
+
+    @extend_schema(
+        summary="Create a draft value (clerks of the responsible department)",
+        request=s.ValueWriteSerializer,
+        responses={201: ValueWithWarningsSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request):
+        form = s.ValueWriteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        existing = IndicatorValue.objects.filter(
+            region=data["region"], data_element=data["data_element"], year=data["year"]
+        ).first()
+        if existing is not None and self.get_queryset().filter(pk=existing.pk).exists():
+            conflict = Conflict(
+                "A value for this region, data element and year exists; update it with its version."
+            )
+            conflict.details = {"id": existing.pk, "current_version": existing.version}
+            raise conflict
+        result = services.value_save(
+            actor=request.user,
+            region=data["region"],
+            data_element=data["data_element"],
+            year=data["year"],
+            value=data.get("value"),
+            answer=data.get("answer"),
+            source=data.get("source", ""),
+            note=data.get("note", ""),
+        )
+        return self._respond(result.value, result.warnings, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Update a draft or returned value (send the version you read)",
+        request=s.ValueUpdateSerializer,
+        responses={200: ValueWithWarningsSerializer, **WRITE_ERRORS},
+    )
+    def partial_update(self, request, pk=None):
+        value = self.get_object()
+        form = s.ValueUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        result = services.value_save(
+            actor=request.user,
+            region=value.region,
+            data_element=value.data_element,
+            year=value.year,
+            value=data.get("value", value.value),
+            answer=data["answer"] if "answer" in request.data else value.answer,
+            source=data.get("source", value.source),
+            note=data.get("note", value.note),
+            expected_version=data["version"],
+        )
+        return self._respond(result.value, result.warnings)
+
+    def _act(self, request, service, serializer_class, **extra):
+        value = self.get_object()
+        form = serializer_class(data=request.data)
+        form.is_valid(raise_exception=True)
+        kwargs = {
+            "value": value,
+            "actor": request.user,
+            "expected_version": form.validated_data.get("version"),
+        }
+        if "reason" in form.validated_data:
+            kwargs["reason"] = form.validated_data["reason"]
+        return self._respond(service(**kwargs))
+
+    @extend_schema(
+        summary="Submit for review",
+        request=s.ActionSerializer,
+        responses={200: ValueWithWarningsSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, services.value_submit, s.ActionSerializer)
+
+    @extend_schema(
+        summary="Approve (reviewers)",
+        request=s.ActionSerializer,
+        responses={200: ValueWithWarningsSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(request, services.value_approve, s.ActionSerializer)
+
+    @extend_schema(
+        summary="Return with a reason (reviewers)",
+        request=s.ReasonActionSerializer,
+        responses={200: ValueWithWarningsSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        return self._act(request, services.value_return, s.ReasonActionSerializer)
+
+    @extend_schema(
+        summary="Reopen an approved value with a reason (reviewers)",
+        request=s.ReasonActionSerializer,
+        responses={200: ValueWithWarningsSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(request, services.value_reopen, s.ReasonActionSerializer)
+
+    @extend_schema(
+        summary="The value's full history",
+        responses={200: s.HistoryEntrySerializer(many=True), **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer], filter_backends=[])
+    def history(self, request, pk=None):
+        value = self.get_object()
+        entries = value.history.select_related("history_user").order_by(
+            "-history_date", "-history_id"
+        )
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(s.HistoryEntrySerializer(page, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Evidence files of a value",
+        responses={200: s.EvidenceSerializer(many=True), **READ_ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach an evidence file (multipart)",
+        request={"multipart/form-data": s.EvidenceUploadSerializer},
+        responses={201: s.EvidenceSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        renderer_classes=[JSONRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def evidence(self, request, pk=None):
+        value = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "GET":
+            return Response(
+                s.EvidenceSerializer(value.evidence.all(), many=True, context=context).data
+            )
+        form = s.EvidenceUploadSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        evidence = services.evidence_add(
+            value=value,
+            actor=request.user,
+            upload=data["file"],
+            title=data.get("title", ""),
+            official_source=data.get("official_source", ""),
+        )
+        return Response(
+            s.EvidenceSerializer(evidence, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Download an evidence file",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            **READ_ERRORS,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"evidence/(?P<evidence_id>\d+)/download",
+        filter_backends=[],
+    )
+    def evidence_download(self, request, pk=None, evidence_id=None):
+        value = self.get_object()
+        evidence = value.evidence.filter(pk=evidence_id).first()
+        if evidence is None:
+            raise Http404
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type="application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

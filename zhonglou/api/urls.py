@@ -1,0 +1,8 @@
+"""All of API v1."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("assessments.api.urls")),
+    path("", include("indicators.api.urls")),
+]
