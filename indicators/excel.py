@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
@@ -93,7 +93,7 @@ class TemplateRow:
 
 def template_rows(user, region: Region, years: Sequence[int]) -> list[TemplateRow]:
     """The rows a clerk's template holds: their data elements × the years, in code order."""
-    elements = list(selectors.elements_for_user(user))
+    elements = list(selectors.elements_for_user(user, entry=True))
     edition_rows = selectors.element_display(elements, region)
     values = {
         (v.data_element_id, v.year): v
@@ -255,13 +255,17 @@ def read_upload(file, user, region: Region) -> UploadReport:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     header = [_cell_text(v) for v in next(rows, ())]
-    expected = [c.title for c in columns]
-    if header[: len(expected)] != expected:
+    # A template downloaded in one language may be uploaded with the site in the other.
+    expected = []
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            expected.append([c.title for c in template_columns()])
+    if not any(header[: len(titles)] == titles for titles in expected):
         report.problems.append(
             RowProblem(1, "-", _("The header row is not the template's; download a new template."))
         )
         return report
-    elements = {e.key: e for e in selectors.elements_for_user(user)}
+    elements = {e.key: e for e in selectors.elements_for_user(user, entry=True)}
     values = {
         (v.data_element.key, v.year): v
         for v in selectors.values_for_user(user).filter(region=region)

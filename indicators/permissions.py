@@ -4,8 +4,8 @@ what to show. Scoping of reads lives in selectors (values_for_user and friends).
 from __future__ import annotations
 
 from accounts.roles import Role, role_of
-from indicators.choices import ValueStatus
-from indicators.models import IndicatorValue, Region, Responsibility
+from indicators.choices import ResponsibilityRole, ValueStatus
+from indicators.models import IndicatorValue, Responsibility
 
 EDITABLE_STATUSES = (ValueStatus.DRAFT, ValueStatus.RETURNED)
 
@@ -26,15 +26,13 @@ def may_enter(user, region_id: int, data_element_id: int) -> bool:
         return True
     if role != Role.CLERK or user.region_id != region_id or user.department_id is None:
         return False
+    # The lead department enters the value; supporting departments see it and provide inputs.
     return Responsibility.objects.filter(
-        region_id=region_id, data_element_id=data_element_id, department_id=user.department_id
+        region_id=region_id,
+        data_element_id=data_element_id,
+        department_id=user.department_id,
+        role=ResponsibilityRole.LEAD,
     ).exists()
-
-
-def may_read_region(user, region: Region | int) -> bool:
-    role = role_of(user)
-    region_id = region if isinstance(region, int) else region.pk
-    return role == Role.ADMIN or (role is not None and user.region_id == region_id)
 
 
 def may_edit_value(user, value: IndicatorValue) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Max, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, Max, OuterRef, Q, QuerySet, Subquery, When
 from django.utils import timezone
 
 from accounts.roles import Role, role_of
 from indicators import criteria as criteria_lib
-from indicators.choices import EditionStatus
+from indicators.choices import EditionStatus, ResponsibilityRole
 from indicators.models import (
     AssignedTarget,
     Criterion,
@@ -37,29 +37,45 @@ def criterion_for(indicator: Indicator, region: Region) -> Criterion | None:
     )
 
 
+def _region_scope(user, prefix: str = "") -> Q:
+    """Which regions a user reads: a clerk their own; a reviewer or leader their own and the
+    regions directly under it (a city's creation office follows its districts)."""
+    own = Q(**{f"{prefix}pk": user.region_id})
+    if role_of(user) == Role.CLERK:
+        return own
+    return own | Q(**{f"{prefix}parent_id": user.region_id})
+
+
 def regions_for_user(user) -> QuerySet[Region]:
     role = role_of(user)
     if role == Role.ADMIN:
         return Region.objects.all()
     if role is None or user.region_id is None:
         return Region.objects.none()
-    return Region.objects.filter(pk=user.region_id)
+    return Region.objects.filter(_region_scope(user))
 
 
-def elements_for_user(user) -> QuerySet[DataElement]:
-    """Data elements whose values the user sees: a clerk those of their department, others
-    every element."""
+def elements_for_user(user, *, entry: bool = False) -> QuerySet[DataElement]:
+    """Data elements whose values the user sees: a clerk those their department leads or
+    supports, others every element. With ``entry``, those the user may enter: a clerk only
+    those their department leads (a supporting department provides inputs, the lead enters)."""
     role = role_of(user)
     if role is None:
         return DataElement.objects.none()
     if role != Role.CLERK:
-        return DataElement.objects.all()
+        return (
+            DataElement.objects.all()
+            if not entry or role == Role.ADMIN
+            else DataElement.objects.none()
+        )
     if user.department_id is None:
         return DataElement.objects.none()
-    return DataElement.objects.filter(
-        responsibilities__region_id=user.region_id,
-        responsibilities__department_id=user.department_id,
-    ).distinct()
+    responsibilities = Responsibility.objects.filter(
+        region_id=user.region_id, department_id=user.department_id
+    )
+    if entry:
+        responsibilities = responsibilities.filter(role=ResponsibilityRole.LEAD)
+    return DataElement.objects.filter(pk__in=responsibilities.values("data_element"))
 
 
 def _scoped(queryset: QuerySet, user, *, element_field: str | None = "data_element") -> QuerySet:
@@ -68,7 +84,7 @@ def _scoped(queryset: QuerySet, user, *, element_field: str | None = "data_eleme
         return queryset
     if role is None or user.region_id is None:
         return queryset.none()
-    queryset = queryset.filter(region_id=user.region_id)
+    queryset = queryset.filter(_region_scope(user, "region__"))
     if role == Role.CLERK and element_field is not None:
         if user.department_id is None:
             return queryset.none()
@@ -112,7 +128,7 @@ def departments_for_user(user) -> QuerySet[Department]:
         return Department.objects.select_related("region")
     if role is None or user.region_id is None:
         return Department.objects.none()
-    departments = Department.objects.filter(region_id=user.region_id)
+    departments = Department.objects.filter(_region_scope(user, "region__"))
     if role == Role.CLERK:
         departments = departments.filter(pk=user.department_id)
     return departments.select_related("region")

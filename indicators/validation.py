@@ -11,6 +11,7 @@ from indicators.formatting import format_number
 from indicators.models import DataElement
 
 MAX_DECIMAL_PLACES = 4
+MAX_INTEGER_DIGITS = 12  # IndicatorValue.value keeps 16 digits, 4 of them decimals
 
 
 def parse_number(raw) -> Decimal:
@@ -63,6 +64,12 @@ def value_errors(element: DataElement, value: Decimal | None, answer: bool | Non
     if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
         errors.append(
             _("At most %(places)d decimal places are kept.") % {"places": MAX_DECIMAL_PLACES}
+        )
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        # Elements without a plausible maximum would otherwise overflow the column.
+        errors.append(
+            _("A value has at most %(digits)d digits before the decimal point.")
+            % {"digits": MAX_INTEGER_DIGITS}
         )
     if element.value_kind == ValueKind.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
         errors.append(_("A percentage lies between 0 and 100."))

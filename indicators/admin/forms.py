@@ -45,7 +45,9 @@ class IndicatorValueForm(forms.ModelForm):
         if "region" in self.fields:
             self.fields["region"].queryset = selectors.regions_for_user(self.user)
         if "data_element" in self.fields:
-            self.fields["data_element"].queryset = selectors.elements_for_user(self.user)
+            self.fields["data_element"].queryset = selectors.elements_for_user(
+                self.user, entry=True
+            )
 
     def clean(self):
         data = super().clean()

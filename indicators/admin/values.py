@@ -175,7 +175,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
     def has_add_permission(self, request, *args):
         role = role_of(request.user)
         return role == Role.ADMIN or (
-            role == Role.CLERK and selectors.elements_for_user(request.user).exists()
+            role == Role.CLERK and selectors.elements_for_user(request.user, entry=True).exists()
         )
 
     def has_change_permission(self, request, obj=None):
@@ -186,7 +186,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         )
 
     def has_delete_permission(self, request, obj=None):
-        return role_of(request.user) == Role.ADMIN
+        return False  # values are returned or reopened, never deleted
 
     def get_readonly_fields(self, request, obj=None):
         return ("region", "data_element", "year") if obj else ()
@@ -248,9 +248,6 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
                     official_source=cleaned.get("official_source", ""),
                 )
                 formset.new_objects.append(evidence)
-
-    def delete_model(self, request, obj):
-        raise PermissionDenied  # values are returned or reopened, never deleted here
 
     def revert_disabled(self, request, obj=None):
         # A value changes only through the workflow (edit, submit, reopen): reverting to an

@@ -414,5 +414,7 @@ def evidence_remove(*, evidence: Evidence, actor) -> None:
         raise PermissionDenied(_("Evidence can be removed only from your own draft values."))
     _check_open(evidence.value.region_id, evidence.value.year)
     stored = evidence.file
+    value = evidence.value
     evidence.delete()
+    _changed(value.region_id, value.year)
     transaction.on_commit(lambda: stored.delete(save=False))

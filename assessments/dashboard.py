@@ -1,0 +1,177 @@
+"""Reads behind the leaders' pages: each function answers in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+
+from assessments.models import AssessmentSnapshot
+from indicators import selectors as indicator_selectors
+from indicators.choices import ResponsibilityRole, ValueStatus
+from indicators.models import (
+    AssignedTarget,
+    Criterion,
+    Department,
+    FrameworkEdition,
+    Indicator,
+    IndicatorValue,
+    Region,
+    Responsibility,
+)
+
+PROBLEM_ORDER = {"not_met": 0, "missing": 1, "pending": 2}
+STATUS_KEYS = ("met", "not_met", "missing", "pending", "not_applicable")
+
+
+def top_level(edition: FrameworkEdition) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(edition=edition, parent__isnull=True)
+        .select_related("task__domain")
+        .order_by("order")
+    )
+
+
+def domain_counts(result: dict, indicators: list[Indicator]) -> list[dict]:
+    """Per domain, how many top-level indicators are met, not met, missing, pending or not
+    applicable."""
+    status = {i["code"]: i["status"] for i in result["indicators"]}
+    domains: dict[int, dict] = {}
+    for ind in indicators:
+        domain = ind.task.domain
+        entry = domains.setdefault(
+            domain.pk,
+            {"name": domain.name, "name_en": domain.name_en, **dict.fromkeys(STATUS_KEYS, 0)},
+        )
+        entry[status.get(ind.code, "missing")] += 1
+    return list(domains.values())
+
+
+def gap_list(result: dict) -> list[dict]:
+    """Top-level indicators standing in the way: binding first, then not met before missing."""
+    rows = [
+        i for i in result["indicators"] if i["parent_code"] is None and i["status"] in PROBLEM_ORDER
+    ]
+    code_order = {i["code"]: n for n, i in enumerate(result["indicators"])}
+    missing = {m["code"]: m for m in result["missing"]}
+    for row in rows:
+        row["owed_by"] = missing.get(row["code"], {}).get("departments") or row.get(
+            "departments", []
+        )
+        row["missing_years"] = missing.get(row["code"], {}).get(
+            "years", row.get("missing_years", [])
+        )
+    return sorted(
+        rows,
+        key=lambda i: (
+            i["category"] != "binding",
+            PROBLEM_ORDER[i["status"]],
+            code_order[i["code"]],
+        ),
+    )
+
+
+@dataclass
+class Completeness:
+    department: Department
+    expected: int = 0
+    counts: Counter = field(
+        default_factory=Counter
+    )  # missing, draft, submitted, returned, approved
+    overdue: int = 0
+
+
+def completeness(
+    region: Region, edition: FrameworkEdition, years: list[int], today: datetime.date
+) -> list[Completeness]:
+    """What each department owes for the window: one cell per data element it leads × year,
+    counted by the value's status, with the overdue ones (past the due day, not submitted)."""
+    elements = set(
+        Indicator.objects.filter(edition=edition, data_element__isnull=False).values_list(
+            "data_element_id", flat=True
+        )
+    )
+    leads = (
+        Responsibility.objects.filter(
+            region=region, role=ResponsibilityRole.LEAD, data_element_id__in=elements
+        )
+        .select_related("department")
+        .order_by("department__code")
+    )
+    status = {
+        (v.data_element_id, v.year): v.status
+        for v in IndicatorValue.objects.filter(
+            region=region, data_element_id__in=elements, year__in=years
+        ).only("data_element_id", "year", "status")
+    }
+    rows: dict[int, Completeness] = {}
+    for resp in leads:
+        row = rows.setdefault(resp.department_id, Completeness(resp.department))
+        for year in years:
+            state = status.get((resp.data_element_id, year), "missing")
+            row.expected += 1
+            row.counts[state] += 1
+            unsent = state in ("missing", ValueStatus.DRAFT, ValueStatus.RETURNED)
+            if unsent and resp.due_date(year) < today:
+                row.overdue += 1
+    return sorted(
+        rows.values(), key=lambda r: (-r.overdue, -r.counts["missing"], r.department.code)
+    )
+
+
+def snapshots_by_year(
+    region: Region, edition: FrameworkEdition, mode: str
+) -> dict[int, AssessmentSnapshot]:
+    return {
+        s.year: s
+        for s in AssessmentSnapshot.objects.filter(
+            region=region, edition=edition, mode=mode, is_current=True
+        ).only("year", "result", "as_of", "verdict")
+    }
+
+
+def indicator_detail(region: Region, indicator: Indicator, user) -> dict:
+    """An indicator with its sub-indicators, each with every year's value (with evidence and
+    comments), its assigned targets and the departments that supply it."""
+    members = list(
+        Indicator.objects.filter(Q(pk=indicator.pk) | Q(parent=indicator))
+        .select_related("data_element")
+        .prefetch_related(prefetch_criteria())
+        .order_by("order")
+    )
+    leaves = [m for m in members if m.data_element_id]
+    element_ids = [m.data_element_id for m in leaves]
+    values = (
+        indicator_selectors.values_for_user(user)
+        .filter(region=region, data_element_id__in=element_ids)
+        .prefetch_related("evidence", "comments__author")
+        .order_by("year")
+    )
+    by_element: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for value in values:
+        by_element[value.data_element_id].append(value)
+    targets: dict[int, dict[int, object]] = defaultdict(dict)
+    for target in AssignedTarget.objects.filter(region=region, data_element_id__in=element_ids):
+        targets[target.data_element_id][target.year] = target.target
+    responsibilities = defaultdict(list)
+    for resp in (
+        Responsibility.objects.filter(region=region, data_element_id__in=element_ids)
+        .select_related("department")
+        .order_by("role", "department__code")
+    ):
+        responsibilities[resp.data_element_id].append(resp)
+    criteria = {leaf.pk: indicator_selectors.criterion_for(leaf, region) for leaf in leaves}
+    return {
+        "members": members,
+        "leaves": leaves,
+        "values": by_element,
+        "targets": targets,
+        "responsibilities": responsibilities,
+        "criteria": criteria,
+    }
+
+
+def prefetch_criteria():
+    return Prefetch("criteria", queryset=Criterion.objects.prefetch_related("rules"))

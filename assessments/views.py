@@ -1,0 +1,290 @@
+"""The leaders' pages: overview, indicator, department and comparison. Server-rendered;
+charts draw from JSON embedded in the page (no request per indicator from the browser)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, role_of
+from assessments import dashboard, selectors, services
+from assessments.choices import Mode
+from assessments.scoring import Mode as ScoringMode
+from indicators import selectors as indicator_selectors
+from indicators.choices import EditionStatus, ValueStatus
+from indicators.models import FrameworkEdition, Indicator, IndicatorValue, Region
+
+
+def _region(request, code: str) -> Region:
+    regions = indicator_selectors.regions_for_user(request.user).select_related("edition")
+    return get_object_or_404(regions, code=code)
+
+
+def _require_scores(request, region: Region):
+    if not selectors.may_read_scores(request.user):
+        raise Http404  # clerks have their department page; the scores are not theirs
+
+
+class Choice:
+    """The edition, year and mode a page shows, from the query string or the defaults."""
+
+    def __init__(self, request, region: Region):
+        editions = list(
+            FrameworkEdition.objects.exclude(status=EditionStatus.DRAFT).order_by("code")
+        )
+        own = indicator_selectors.region_edition(region)
+        wanted = request.GET.get("edition")
+        self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
+        self.editions = sorted(editions, key=lambda e: e != own)
+        span = IndicatorValue.objects.filter(region=region).aggregate(lo=Min("year"), hi=Max("year"))
+        default_year = span["hi"] or timezone.localdate().year - 1
+        first = span["lo"] or default_year
+        self.years = list(range(default_year, first - 1, -1))
+        try:
+            year = int(request.GET.get("year", default_year))
+        except ValueError:
+            year = default_year
+        self.year = year if 2000 <= year <= 2100 else default_year
+        if self.year not in self.years:
+            self.years.insert(0, self.year)
+        mode = request.GET.get("mode", Mode.OFFICIAL)
+        self.mode = mode if mode in Mode.values else Mode.OFFICIAL
+        self.modes = Mode.choices
+
+    def query(self) -> str:
+        return f"?edition={self.edition.code}&year={self.year}&mode={self.mode}"
+
+
+@login_required
+def home(request):
+    role = role_of(request.user)
+    if role is None:
+        raise PermissionDenied
+    if role == Role.CLERK and request.user.department_id:
+        return redirect(
+            "department", region=request.user.region.code, code=request.user.department.code
+        )
+    if request.user.region_id:
+        return redirect("overview", region=request.user.region.code)
+    region = indicator_selectors.regions_for_user(request.user).filter(values__isnull=False).first()
+    if region is None:
+        region = indicator_selectors.regions_for_user(request.user).order_by("code").first()
+    if region is None:
+        raise Http404
+    return redirect("overview", region=region.code)
+
+
+@login_required
+def overview(request, region: str):
+    region_obj = _region(request, region)
+    if role_of(request.user) == Role.CLERK:
+        return redirect("department", region=region, code=request.user.department.code)
+    _require_scores(request, region_obj)
+    choice = Choice(request, region_obj)
+    snapshot = services.current_snapshot(
+        region=region_obj, edition=choice.edition, year=choice.year, mode=choice.mode, now=timezone.now()
+    )
+    result = snapshot.result
+    indicators = dashboard.top_level(choice.edition)
+    domains = dashboard.domain_counts(result, indicators)
+    ratio = result["reference_ratio"]
+    charts = {
+        "gauge": {
+            "value": round(float(ratio) * 100, 1) if ratio is not None else None,
+            "required": round(float(result["reference_required"]) * 100, 1),
+            "label": _("Reference indicators met"),
+            "requiredLabel": _("required"),
+        },
+        "domains": {
+            "categories": [d["name_en"] if request.LANGUAGE_CODE == "en" else d["name"] for d in domains],
+            "series": [
+                {"key": key, "name": label, "data": [d[key] for d in domains]}
+                for key, label in (
+                    ("met", _("met")),
+                    ("not_met", _("not met")),
+                    ("missing", _("missing data")),
+                    ("pending", _("pending review")),
+                    ("not_applicable", _("not applicable")),
+                )
+            ],
+        },
+    }
+    context = {
+        "region": region_obj,
+        "choice": choice,
+        "snapshot": snapshot,
+        "result": result,
+        "domains": domains,
+        "gaps": dashboard.gap_list(result),
+        "completeness": dashboard.completeness(
+            region_obj, choice.edition, result["window"], timezone.localdate()
+        ),
+        "charts": charts,
+        "codes": {i.code: i for i in indicators},
+    }
+    return render(request, "dashboard/overview.html", context)
+
+
+@login_required
+def indicator(request, region: str, edition: str, code: str):
+    region_obj = _region(request, region)
+    edition_obj = get_object_or_404(FrameworkEdition, code=edition)
+    ind = get_object_or_404(
+        Indicator.objects.select_related("task__domain", "data_element", "parent"),
+        edition=edition_obj,
+        code=code,
+    )
+    detail = dashboard.indicator_detail(region_obj, ind, request.user)
+    if role_of(request.user) == Role.CLERK and not any(detail["values"].values()):
+        supplied = indicator_selectors.elements_for_user(request.user)
+        if not supplied.filter(pk__in=[leaf.data_element_id for leaf in detail["leaves"]]).exists():
+            raise Http404
+    mode = request.GET.get("mode", Mode.OFFICIAL)
+    mode = mode if mode in Mode.values else Mode.OFFICIAL
+    scores_visible = selectors.may_read_scores(request.user)
+    by_year = dashboard.snapshots_by_year(region_obj, edition_obj, mode) if scores_visible else {}
+    statuses = {
+        year: next((i for i in snap.result["indicators"] if i["code"] == code), None)
+        for year, snap in sorted(by_year.items())
+    }
+    charts = _indicator_charts(detail, statuses)
+    context = {
+        "region": region_obj,
+        "edition": edition_obj,
+        "indicator": ind,
+        "detail": detail,
+        "statuses": statuses,
+        "mode": mode,
+        "charts": charts,
+        "scores_visible": scores_visible,
+        "back": reverse("overview", kwargs={"region": region}) + f"?edition={edition}",
+    }
+    return render(request, "dashboard/indicator.html", context)
+
+
+def _indicator_charts(detail: dict, statuses: dict) -> dict:
+    """One chart per sub-indicator: values by year, with the threshold or the assigned
+    targets drawn as a line."""
+    charts = []
+    for leaf in detail["leaves"]:
+        element = leaf.data_element
+        if element.value_kind == "boolean":
+            continue
+        values = {v.year: v for v in detail["values"].get(leaf.data_element_id, [])}
+        targets = detail["targets"].get(leaf.data_element_id, {})
+        years = sorted(set(values) | set(targets) | set(statuses))
+        criterion = detail["criteria"].get(leaf.pk)
+        threshold = None
+        if criterion is not None:
+            for rule in criterion.rules.all():
+                if rule.kind == "threshold" and rule.value is not None:
+                    threshold = float(rule.value)
+        charts.append(
+            {
+                "id": f"chart-{leaf.code.replace('.', '-')}",
+                "title": f"{leaf.code} {leaf.name}",
+                "unit": element.unit,
+                "years": [str(y) for y in years],
+                "values": [
+                    float(values[y].value) if y in values and values[y].value is not None else None
+                    for y in years
+                ],
+                "approved": [
+                    bool(y in values and values[y].status == ValueStatus.APPROVED) for y in years
+                ],
+                "targets": [float(targets[y]) if y in targets else None for y in years],
+                "threshold": threshold,
+                "thresholdLabel": criterion.target_text if criterion else "",
+                "labels": {"value": _("value"), "target": _("assigned target")},
+            }
+        )
+    return {"series": charts}
+
+
+@login_required
+def department(request, region: str, code: str):
+    region_obj = _region(request, region)
+    departments = indicator_selectors.departments_for_user(request.user)
+    dept = get_object_or_404(departments, region=region_obj, code=code)
+    choice = Choice(request, region_obj)
+    years = choice.edition.window(choice.year)
+    rows = dashboard.department_rows(region_obj, dept, choice.edition, years, timezone.localdate())
+    context = {
+        "region": region_obj,
+        "department": dept,
+        "choice": choice,
+        "years": years,
+        "rows": rows,
+        "returned": [cell for row in rows for cell in row["cells"] if cell["status"] == "returned"],
+        "owed": sum(1 for row in rows for cell in row["cells"] if cell["status"] != "approved"),
+        "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"]),
+        "may_enter": role_of(request.user) in (Role.CLERK, Role.ADMIN),
+    }
+    return render(request, "dashboard/department.html", context)
+
+
+@login_required
+def compare(request):
+    if not selectors.may_read_scores(request.user):
+        raise Http404
+    regions = list(indicator_selectors.regions_for_user(request.user).select_related("edition"))
+    if not regions:
+        raise Http404
+    anchor = next((r for r in regions if r.pk == request.user.region_id), regions[0])
+    choice = Choice(request, anchor)
+    snapshots = {
+        s.region_id: s
+        for s in selectors.snapshots_for_user(request.user).filter(
+            edition=choice.edition, year=choice.year, mode=choice.mode, is_current=True
+        )
+    }
+    rows = []
+    for region in regions:
+        snap = snapshots.get(region.pk)
+        if snap is None and region.values.exists():
+            snap = services.current_snapshot(
+                region=region, edition=choice.edition, year=choice.year, mode=choice.mode, now=timezone.now()
+            )
+        if snap is not None:
+            rows.append({"region": region, "snapshot": snap})
+    rows.sort(key=lambda r: (r["snapshot"].reference_ratio is None, -(r["snapshot"].reference_ratio or 0)))
+    charts = {
+        "compare": {
+            "regions": [
+                f"{r['region'].name}{' (' + _('synthetic') + ')' if r['region'].synthetic else ''}"
+                for r in rows
+            ],
+            "ratios": [
+                round(float(r["snapshot"].reference_ratio) * 100, 1)
+                if r["snapshot"].reference_ratio is not None
+                else None
+                for r in rows
+            ],
+            "binding": [
+                round(100 * r["snapshot"].binding_met / r["snapshot"].binding_applicable, 1)
+                if r["snapshot"].binding_applicable
+                else None
+                for r in rows
+            ],
+            "required": round(float(choice.edition.reference_ratio_required) * 100, 1),
+            "labels": {
+                "reference": _("Reference indicators met (%)"),
+                "binding": _("Binding indicators met (%)"),
+                "required": _("required"),
+            },
+        }
+    }
+    return render(
+        request,
+        "dashboard/compare.html",
+        {"rows": rows, "choice": choice, "charts": charts, "anchor": anchor},
+    )
+
+
+__all__ = ["ScoringMode"]
