@@ -163,6 +163,14 @@ def indicator_detail(region: Region, indicator: Indicator, user) -> dict:
     ):
         responsibilities[resp.data_element_id].append(resp)
     criteria = {leaf.pk: indicator_selectors.criterion_for(leaf, region) for leaf in leaves}
+    value_ids = [v.pk for vs in by_element.values() for v in vs]
+    history: dict[int, list] = defaultdict(list)
+    for entry in (
+        IndicatorValue.history.filter(id__in=value_ids)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    ):
+        history[entry.id].append(entry)
     return {
         "members": members,
         "leaves": leaves,
@@ -170,8 +178,68 @@ def indicator_detail(region: Region, indicator: Indicator, user) -> dict:
         "targets": targets,
         "responsibilities": responsibilities,
         "criteria": criteria,
+        "history": history,
     }
 
 
 def prefetch_criteria():
     return Prefetch("criteria", queryset=Criterion.objects.prefetch_related("rules"))
+
+
+def department_rows(
+    region: Region,
+    dept: Department,
+    edition: FrameworkEdition,
+    years: list[int],
+    today: datetime.date,
+) -> list[dict]:
+    """What a department supplies: one row per data element (lead or supporting), one cell per
+    year with the value's status, due date and whether it is overdue."""
+    responsibilities = list(
+        Responsibility.objects.filter(region=region, department=dept).select_related("data_element")
+    )
+    elements = [r.data_element for r in responsibilities]
+    display = indicator_selectors.element_display(elements, region)
+    values = {
+        (v.data_element_id, v.year): v
+        for v in IndicatorValue.objects.filter(
+            region=region, data_element__in=elements, year__in=years
+        )
+    }
+    rows = []
+    for resp in sorted(responsibilities, key=lambda r: display[r.data_element_id].sort_key):
+        info = display[resp.data_element_id]
+        cells = []
+        for year in years:
+            value = values.get((resp.data_element_id, year))
+            status = value.status if value else "missing"
+            due = resp.due_date(year)
+            lead = resp.role == ResponsibilityRole.LEAD
+            cells.append(
+                {
+                    "year": year,
+                    "value": value,
+                    "status": status,
+                    "due": due,
+                    "overdue": lead
+                    and status in ("missing", ValueStatus.DRAFT, ValueStatus.RETURNED)
+                    and due < today,
+                    "code": info.code,
+                    "name": info.name,
+                    "element": resp.data_element,
+                    "lead": lead,
+                }
+            )
+        rows.append(
+            {
+                "code": info.code,
+                "name": info.name,
+                "target": info.target,
+                "element": resp.data_element,
+                "role": resp.get_role_display(),
+                "lead": resp.role == ResponsibilityRole.LEAD,
+                "indicator": info.indicator,
+                "cells": cells,
+            }
+        )
+    return rows

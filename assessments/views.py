@@ -42,7 +42,9 @@ class Choice:
         wanted = request.GET.get("edition")
         self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
         self.editions = sorted(editions, key=lambda e: e != own)
-        span = IndicatorValue.objects.filter(region=region).aggregate(lo=Min("year"), hi=Max("year"))
+        span = IndicatorValue.objects.filter(region=region).aggregate(
+            lo=Min("year"), hi=Max("year")
+        )
         default_year = span["hi"] or timezone.localdate().year - 1
         first = span["lo"] or default_year
         self.years = list(range(default_year, first - 1, -1))
@@ -88,7 +90,11 @@ def overview(request, region: str):
     _require_scores(request, region_obj)
     choice = Choice(request, region_obj)
     snapshot = services.current_snapshot(
-        region=region_obj, edition=choice.edition, year=choice.year, mode=choice.mode, now=timezone.now()
+        region=region_obj,
+        edition=choice.edition,
+        year=choice.year,
+        mode=choice.mode,
+        now=timezone.now(),
     )
     result = snapshot.result
     indicators = dashboard.top_level(choice.edition)
@@ -102,7 +108,9 @@ def overview(request, region: str):
             "requiredLabel": _("required"),
         },
         "domains": {
-            "categories": [d["name_en"] if request.LANGUAGE_CODE == "en" else d["name"] for d in domains],
+            "categories": [
+                d["name_en"] if request.LANGUAGE_CODE == "en" else d["name"] for d in domains
+            ],
             "series": [
                 {"key": key, "name": label, "data": [d[key] for d in domains]}
                 for key, label in (
@@ -178,7 +186,11 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
             continue
         values = {v.year: v for v in detail["values"].get(leaf.data_element_id, [])}
         targets = detail["targets"].get(leaf.data_element_id, {})
-        years = sorted(set(values) | set(targets) | set(statuses))
+        if not values and not targets:
+            continue
+        known = set(values) | set(targets) | set(statuses)
+        # Every year in between, so that a missing year shows as a gap in the line.
+        years = list(range(min(known), max(known) + 1))
         criterion = detail["criteria"].get(leaf.pk)
         threshold = None
         if criterion is not None:
@@ -249,11 +261,17 @@ def compare(request):
         snap = snapshots.get(region.pk)
         if snap is None and region.values.exists():
             snap = services.current_snapshot(
-                region=region, edition=choice.edition, year=choice.year, mode=choice.mode, now=timezone.now()
+                region=region,
+                edition=choice.edition,
+                year=choice.year,
+                mode=choice.mode,
+                now=timezone.now(),
             )
         if snap is not None:
             rows.append({"region": region, "snapshot": snap})
-    rows.sort(key=lambda r: (r["snapshot"].reference_ratio is None, -(r["snapshot"].reference_ratio or 0)))
+    rows.sort(
+        key=lambda r: (r["snapshot"].reference_ratio is None, -(r["snapshot"].reference_ratio or 0))
+    )
     charts = {
         "compare": {
             "regions": [

@@ -28,7 +28,7 @@ def celery_worker_process(settings):
         pytest.skip("set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run worker tests")
     queue = f"zhonglou-test-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhonglou.settings.test"}
-    env.update(getattr(settings, "WORKER_EXTRA_ENV", {}))
+    env.update(_test_database_env())
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -68,6 +68,18 @@ def celery_worker_process(settings):
             worker.kill()
             output, _ = worker.communicate()
         sys.stdout.write(output[-4000:])
+
+
+def _test_database_env() -> dict[str, str]:
+    """Point the worker at the database this test uses (PostgreSQL only: an in-memory SQLite
+    database cannot be shared with another process)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return {"DATABASE_URL": f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"}
 
 
 def _wait_until_ready(app, queue: str, worker: subprocess.Popen, timeout: float = 60) -> None:

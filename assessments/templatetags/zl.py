@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -16,7 +16,7 @@ STATUS = {
     "met": ("✔", _("met")),
     "not_met": ("✖", _("not met")),
     "missing": ("?", _("missing data")),
-    "pending": ("⏳", _("pending review")),
+    "pending": ("○", _("pending review")),
     "not_applicable": ("–", _("not applicable")),
 }
 VERDICT = {
@@ -27,7 +27,7 @@ VERDICT = {
 VALUE_STATUS = {
     "missing": ("?", _("owed")),
     "draft": ("✎", _("draft")),
-    "submitted": ("⏳", _("submitted")),
+    "submitted": ("○", _("submitted")),
     "returned": ("↩", _("returned")),
     "approved": ("✔", _("approved")),
 }
@@ -87,9 +87,18 @@ def bilist(item: dict, key: str) -> str:
 
 @register.filter
 def pct(ratio, decimals: int = 1) -> str:
+    """A ratio as a percentage, rounded half up like the charts: 0.30769 → 30.8%."""
     if ratio in (None, ""):
         return "—"
-    return f"{number_format(Decimal(str(ratio)) * 100, decimal_pos=decimals)}%"
+    quantum = Decimal(1).scaleb(-int(decimals))
+    value = (Decimal(str(ratio)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{number_format(value, decimal_pos=int(decimals))}%"
+
+
+@register.filter
+def local_name(obj) -> str:
+    """A model's English name when the page is in English and it has one."""
+    return (english() and getattr(obj, "name_en", "")) or obj.name
 
 
 @register.filter

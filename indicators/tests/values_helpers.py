@@ -92,7 +92,10 @@ def messages_of(response) -> list[str]:
 
 
 def is_login_redirect(response) -> bool:
-    return response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+    location = response.get("Location", "")
+    return response.status_code == 302 and location.startswith(
+        (reverse("admin:login"), reverse("login"))
+    )
 
 
 # --- workbooks ---------------------------------------------------------------------------

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("compare/", views.compare, name="compare"),
+    path("d/<str:region>/", views.overview, name="overview"),
+    path("d/<str:region>/i/<str:edition>/<str:code>/", views.indicator, name="indicator"),
+    path("d/<str:region>/dept/<str:code>/", views.department, name="department"),
+]
