@@ -27,7 +27,7 @@ from .scoping import RoleAdminMixin, ScopedHistoryMixin, ScopedRelatedFilter
 
 STATUS_ICONS = {
     ValueStatus.DRAFT: "✎",
-    ValueStatus.SUBMITTED: "⏳",
+    ValueStatus.SUBMITTED: "○",
     ValueStatus.RETURNED: "↩",
     ValueStatus.APPROVED: "✔",
 }
