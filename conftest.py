@@ -24,6 +24,13 @@ def catalogue(db):
     from indicators.reference import load_reference_data
 
     if not FrameworkEdition.objects.exists():
+        # A transactional test flushed the database, migration data (role groups) included.
+        from django.contrib.auth.models import Group
+
+        from accounts.roles import GROUP_NAMES
+
+        for name in GROUP_NAMES.values():
+            Group.objects.get_or_create(name=name)
         load_reference_data()
     return FrameworkEdition.objects.get(code="jiangsu-county-2019")
 

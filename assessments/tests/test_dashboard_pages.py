@@ -1,0 +1,200 @@
+"""The leaders' pages: content, who may see them, and constant query counts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.demo import ensure_demo_users, load_demo_values
+from indicators.models import DataElement, IndicatorValue
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OVERVIEW = reverse("overview", kwargs={"region": "320404"})
+STRAW = reverse(
+    "indicator", kwargs={"region": "320404", "edition": "jiangsu-county-2019", "code": "25.1"}
+)
+AGRICULTURE = reverse("department", kwargs={"region": "320404", "code": "agriculture"})
+ECOLOGY = reverse("department", kwargs={"region": "320404", "code": "ecology"})
+
+
+@pytest.fixture
+def demo(zhonglou):
+    ensure_demo_users()
+    from accounts.models import User
+
+    load_demo_values(User.objects.get(username="admin"))
+    return zhonglou
+
+
+@pytest.fixture
+def browse(client):
+    def as_user(user, language="zh-hans"):
+        client.force_login(user)
+        client.cookies["django_language"] = language
+        return client
+
+    return as_user
+
+
+def test_overview_shows_the_verdict_gaps_and_who_owes_data(demo, leader, browse):
+    page = browse(leader).get(OVERVIEW).content.decode()
+    assert 'data-verdict="incomplete"' in page
+    assert "城镇污水处理率" in page  # a missing binding indicator in the gap list
+    assert "钟楼区住房和城乡建设局" in page  # …and who owes it
+    assert "钟楼区农业农村局" in page  # the completeness table
+    assert 'id="chart-gauge"' in page and 'id="chart-data"' in page
+
+
+def test_overview_lists_binding_gaps_before_reference_gaps(demo, reviewer, browse):
+    page = browse(reviewer).get(OVERVIEW).content.decode()
+    gaps = page[page.index('class="panel gaps"') :]
+    assert gaps.index("城镇污水处理率") < gaps.index("林草覆盖率")
+
+
+def test_overview_in_english_when_switched(demo, leader, browse):
+    page = browse(leader, "en").get(OVERVIEW).content.decode()
+    assert "Data incomplete" in page
+    assert "Urban sewage treatment rate" in page
+
+
+def test_chinese_by_default_whatever_the_browser_announces(demo, leader, client):
+    client.force_login(leader)
+    page = client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    assert 'lang="zh-Hans"' in page
+
+
+def test_provisional_mode_and_year_are_chosen_by_the_query_string(demo, leader, browse):
+    page = browse(leader).get(OVERVIEW, {"mode": "provisional", "year": 2020}).content.decode()
+    assert 'value="provisional" selected' in page
+    assert 'value="2020" selected' in page
+
+
+def test_indicator_page_shows_values_criterion_evidence_and_departments(demo, leader, browse):
+    page = browse(leader).get(STRAW).content.decode()
+    assert "≥90" in page
+    assert "97%" in page
+    assert "钟楼区农业农村局" in page
+    assert "钟楼区创建工作报告" in page  # the source of the figure
+
+
+def test_indicator_page_of_a_qualitative_item_links_its_evidence(demo, leader, browse):
+    url = reverse(
+        "indicator", kwargs={"region": "320404", "edition": "jiangsu-county-2019", "code": "1"}
+    )
+    page = browse(leader).get(url).content.decode()
+    assert "/evidence/" in page
+
+
+def test_department_page_lists_what_is_owed_and_links_to_entry(demo, clerk_a, browse):
+    page = browse(clerk_a).get(AGRICULTURE).content.decode()
+    assert "畜禽粪污综合利用率" in page
+    assert reverse("admin:indicators_indicatorvalue_add") in page
+
+
+def test_returned_values_show_their_reason_on_the_department_page(demo, clerk_a, reviewer, browse):
+    from indicators import services
+
+    straw = DataElement.objects.get(key="straw_utilization_rate")
+    value = services.value_save(
+        actor=clerk_a, region=demo, data_element=straw, year=2020, value=Decimal(95)
+    ).value
+    services.value_submit(value=value, actor=clerk_a)
+    services.value_return(
+        value=IndicatorValue.objects.get(pk=value.pk), actor=reviewer, reason="请附统计年报"
+    )
+    assert "请附统计年报" in browse(clerk_a).get(AGRICULTURE).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user", "url", "status"),
+    [
+        ("leader", OVERVIEW, 200),
+        ("reviewer", OVERVIEW, 200),
+        ("outsider", OVERVIEW, 404),
+        ("outsider", STRAW, 404),
+        ("outsider", AGRICULTURE, 404),
+        ("clerk_a", OVERVIEW, 302),
+        ("clerk_a", AGRICULTURE, 200),
+        ("clerk_a", ECOLOGY, 404),
+        ("clerk_a", STRAW, 200),
+        ("clerk_b", STRAW, 404),
+        ("leader", ECOLOGY, 200),
+    ],
+)
+def test_who_sees_which_page(demo, request, browse, user, url, status):
+    response = browse(request.getfixturevalue(user)).get(url)
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"] == AGRICULTURE
+
+
+def test_a_clerk_of_another_region_gets_404(demo, tianning, browse):
+    clerk = UserFactory(username="tn-clerk", role="clerk", department=tianning.departments.first())
+    assert browse(clerk).get(OVERVIEW).status_code == 404
+    assert browse(clerk).get(AGRICULTURE).status_code == 404
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(OVERVIEW)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_home_sends_each_role_to_its_page(demo, leader, clerk_a, browse):
+    assert browse(leader).get("/")["Location"] == OVERVIEW
+    assert browse(clerk_a).get("/")["Location"] == AGRICULTURE
+
+
+def test_city_leader_compares_its_districts(demo, zhonglou, tianning, browse):
+    from indicators.models import Region
+
+    city_leader = UserFactory(
+        username="cz-leader", role="leader", region=Region.objects.get(code="320400")
+    )
+    page = browse(city_leader).get(reverse("compare")).content.decode()
+    assert "钟楼区" in page
+    assert browse(city_leader).get(OVERVIEW).status_code == 200
+
+
+def test_district_leader_compare_page_has_only_its_region(demo, leader, browse):
+    page = browse(leader).get(reverse("compare")).content.decode()
+    assert "钟楼区" in page and "天宁区" not in page
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _more_values(region, actor):
+    """Approved values for every data element over six more years (synthetic, test only)."""
+    rows = []
+    for element in DataElement.objects.exclude(value_kind="boolean"):
+        for year in range(2013, 2019):
+            rows.append(
+                IndicatorValue(
+                    region=region,
+                    data_element=element,
+                    year=year,
+                    value=50,
+                    status="approved",
+                    source="synthetic",
+                )
+            )
+    IndicatorValue.objects.bulk_create(rows)
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, STRAW, AGRICULTURE])
+def test_pages_answer_in_a_constant_number_of_queries(demo, leader, browse, url):
+    client = browse(leader)
+    client.get(url)  # computes and stores the snapshot on first view
+    before = _queries(client, url)
+    _more_values(demo, leader)
+    client.get(url)  # the new years' snapshots, if the page computes any
+    assert _queries(client, url) == before

@@ -1,0 +1,188 @@
+"""The pages in a real browser: Debian's chromium driven by Playwright for Python.
+
+Skips with a message when chromium is absent, unless ZHONGLOU_REQUIRE_BROWSER=1 (set by CI),
+where a missing browser is a failure. Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        message = (
+            "chromium is not installed: `apt-get install chromium fonts-noto-cjk` "
+            "to run the browser tests"
+        )
+        if os.environ.get("ZHONGLOU_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # between page actions are ordinary synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(live_server, catalogue):
+    from accounts.models import User
+    from indicators.demo import ensure_demo_users, load_demo_values
+
+    ensure_demo_users()
+    load_demo_values(User.objects.get(username="admin"))
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "zhonglou-demo")
+    page.click("button.primary")
+    page.wait_for_load_state("networkidle")
+
+
+def chart_has_content(page, selector: str) -> bool:
+    return page.eval_on_selector(
+        selector,
+        "el => { const g = el.querySelector('svg, canvas'); return !!g && "
+        "(g.tagName === 'CANVAS' || g.querySelectorAll('path, rect, text').length > 3); }",
+    )
+
+
+def test_leader_sees_the_verdict_and_its_charts_then_english_then_an_indicator(page, demo_site):
+    log_in(page, demo_site, "zl-leader")
+    assert re.search(r"/d/320404/$", page.url)
+    banner = page.locator("section.verdict")
+    assert banner.get_attribute("data-verdict") == "incomplete"
+    assert "数据不全" in banner.inner_text()
+    page.wait_for_selector("#chart-gauge svg")
+    assert chart_has_content(page, "#chart-gauge")
+    assert chart_has_content(page, "#chart-domains")
+    page.screenshot(path=str(SHOTS / "overview-zh.png"), full_page=True)
+
+    page.select_option("#language", "en")
+    page.click("form.lang button")
+    page.wait_for_load_state("networkidle")
+    assert "Data incomplete" in page.locator("section.verdict").inner_text()
+    page.screenshot(path=str(SHOTS / "overview-en.png"), full_page=True)
+
+    first_gap = page.locator("section.gaps tbody tr a").first
+    name = first_gap.inner_text()
+    first_gap.click()
+    page.wait_for_load_state("networkidle")
+    assert "/i/jiangsu-county-2019/" in page.url
+    assert name.split(" ", 1)[0] in page.locator("h1").inner_text()
+    page.screenshot(path=str(SHOTS / "indicator.png"), full_page=True)
+    assert page.console_errors == []
+
+
+def test_indicator_page_draws_the_values_and_the_target(page, demo_site):
+    log_in(page, demo_site, "zl-leader")
+    page.goto(f"{demo_site}/d/320404/i/jiangsu-county-2019/25/")
+    page.wait_for_selector("#chart-25-1 svg")
+    assert chart_has_content(page, "#chart-25-1")
+    assert "97%" in page.content()
+    assert page.console_errors == []
+
+
+def test_overview_prints_on_one_a4_page(page, demo_site):
+    log_in(page, demo_site, "zl-leader")
+    page.emulate_media(media="print")
+    page.wait_for_selector("#chart-gauge svg")
+    pdf = page.pdf(format="A4", print_background=True)
+    (SHOTS / "overview-print.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, f"the overview prints on {pages} pages"
+
+
+def test_clerk_lands_on_the_department_page(page, demo_site):
+    log_in(page, demo_site, "zl-agriculture")
+    assert page.url.endswith("/d/320404/dept/agriculture/")
+    assert "钟楼区农业农村局" in page.locator("h1").inner_text()
+    assert page.locator("table.owed tbody tr").count() >= 4
+    page.screenshot(path=str(SHOTS / "department.png"), full_page=True)
+    assert page.console_errors == []
+
+
+SECTION_OF_FOCUS = (
+    "(() => { const s = document.activeElement && document.activeElement.closest('section'); "
+    "return s ? s.className : ''; })()"
+)
+
+
+def test_keyboard_reaches_the_gap_list(page, demo_site):
+    log_in(page, demo_site, "zl-leader")
+    seen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        seen.add(page.evaluate(SECTION_OF_FOCUS))
+        if any(s and "gaps" in s for s in seen):
+            break
+    assert any(s and "gaps" in s for s in seen)
+
+
+def test_tablet_width_has_no_horizontal_scroll_of_the_page(browser, demo_site):
+    context = browser.new_context(viewport={"width": 800, "height": 1100}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, demo_site, "zl-leader")
+    page.wait_for_selector("#chart-gauge svg")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    page.screenshot(path=str(SHOTS / "overview-tablet.png"), full_page=True)
+    context.close()
+    assert overflow <= 0
+
+
+def test_comparison_page_for_a_city_leader(page, demo_site):
+    from indicators.models import Region
+    from tests.factories import PASSWORD, UserFactory
+
+    UserFactory(username="cz-leader", role="leader", region=Region.objects.get(code="320400"))
+    page.goto(f"{demo_site}/login/")
+    page.fill("#id_username", "cz-leader")
+    page.fill("#id_password", PASSWORD)
+    page.click("button.primary")
+    page.goto(f"{demo_site}/compare/")
+    assert "钟楼区" in page.locator("table").inner_text()
+    page.screenshot(path=str(SHOTS / "compare.png"), full_page=True)
+    assert page.console_errors == []
