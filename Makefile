@@ -11,7 +11,7 @@ NPM_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format checks lock clean messages
+.PHONY: run test install lint format checks lock clean messages bench
 
 install: $(PY_STAMP) $(NPM_STAMP)
 
@@ -33,6 +33,10 @@ run: install
 ## test: the whole suite (SQLite unless DATABASE_URL is set; PYTEST_ARGS passes extra options)
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## bench: the benchmarks (figures and machine printed; BENCH_DATABASE_URL for PostgreSQL)
+bench: install
+	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,7 +34,9 @@ def _require_scores(request, region: Region):
 class Choice:
     """The edition, year and mode a page shows, from the query string or the defaults."""
 
-    def __init__(self, request, region: Region):
+    def __init__(self, request, region: Region, regions: list[Region] | None = None):
+        """Defaults come from ``region``, or from ``regions`` (the data they hold) when a page
+        shows several."""
         editions = list(
             FrameworkEdition.objects.exclude(status=EditionStatus.DRAFT).order_by("code")
         )
@@ -42,7 +44,7 @@ class Choice:
         wanted = request.GET.get("edition")
         self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
         self.editions = sorted(editions, key=lambda e: e != own)
-        span = IndicatorValue.objects.filter(region=region).aggregate(
+        span = IndicatorValue.objects.filter(region__in=regions or [region]).aggregate(
             lo=Min("year"), hi=Max("year")
         )
         default_year = span["hi"] or timezone.localdate().year - 1
@@ -245,11 +247,18 @@ def department(request, region: str, code: str):
 def compare(request):
     if not selectors.may_read_scores(request.user):
         raise Http404
-    regions = list(indicator_selectors.regions_for_user(request.user).select_related("edition"))
+    # Regions with data only: a city that collects no values of its own is no peer of its
+    # districts.
+    regions = list(
+        indicator_selectors.regions_for_user(request.user)
+        .filter(pk__in=IndicatorValue.objects.values("region"))
+        .select_related("edition")
+        .order_by("code")
+    )
     if not regions:
         raise Http404
     anchor = next((r for r in regions if r.pk == request.user.region_id), regions[0])
-    choice = Choice(request, anchor)
+    choice = Choice(request, anchor, regions)
     snapshots = {
         s.region_id: s
         for s in selectors.snapshots_for_user(request.user).filter(
@@ -259,7 +268,7 @@ def compare(request):
     rows = []
     for region in regions:
         snap = snapshots.get(region.pk)
-        if snap is None and region.values.exists():
+        if snap is None:
             snap = services.current_snapshot(
                 region=region,
                 edition=choice.edition,

@@ -45,6 +45,10 @@ def ensure_demo_users(region_code: str = "320404") -> list[tuple[str, str]]:
     rows.append(("zl-reviewer", f"创建办审核员 / reviewer · {region.name}"))
     _user("zl-leader", Role.LEADER, region, first_name="区领导")
     rows.append(("zl-leader", f"领导 / leader · {region.name}"))
+    city = region.parent
+    if city is not None:
+        _user("cz-leader", Role.LEADER, city, first_name="市领导")
+        rows.append(("cz-leader", f"领导 / leader · {city.name}（对比各区 / compares districts）"))
     for dept in Department.objects.filter(region=region).order_by("code"):
         username = f"zl-{dept.code}"
         _user(username, Role.CLERK, region, dept, first_name=dept.name[:30])

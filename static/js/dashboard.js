@@ -78,7 +78,7 @@
         { name: data.compare.labels.binding, type: "bar", data: data.compare.binding, itemStyle: { color: "#0b5cad" } },
         { name: data.compare.labels.reference, type: "bar", data: data.compare.ratios, itemStyle: { color: COLORS.met },
           markLine: { symbol: "none", lineStyle: { type: "dashed", color: COLORS.not_met },
-                      label: { formatter: data.compare.labels.required + " " + data.compare.required + "%" },
+                      label: { position: "insideEndTop", formatter: data.compare.labels.required + " " + data.compare.required + "%" },
                       data: [{ yAxis: data.compare.required }] } }
       ]
     });

@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import User
+from assessments.services import region_refresh
 from indicators.demo import DEMO_PASSWORD, ensure_demo_users, load_demo_values
+from indicators.models import Region
 from indicators.reference import load_reference_data
+from indicators.synthetic import create_synthetic_regions
 
 
 class Command(BaseCommand):
@@ -23,11 +27,20 @@ class Command(BaseCommand):
         for line in load_reference_data():
             self.stdout.write(line)
         accounts = ensure_demo_users()
-        loaded = load_demo_values(User.objects.get(username="admin"))
+        admin = User.objects.get(username="admin")
+        loaded = load_demo_values(admin)
         self.stdout.write(f"Demo values from the Zhonglou report: {loaded} new.")
+        synthetic = create_synthetic_regions(count=2, actor=admin)
+        now = timezone.now()
+        for region in [Region.objects.get(code="320404"), *synthetic]:
+            region_refresh(region=region, years=[], now=now)
+        self.stdout.write(
+            "Synthetic comparison districts (labelled 合成 / synthetic): "
+            + ", ".join(r.name for r in synthetic)
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"zhonglou is starting at {url}"))
-        self.stdout.write(f"  Log in at {url}admin/ — demo accounts, password: {DEMO_PASSWORD}")
+        self.stdout.write(f"  Log in at {url} — demo accounts, password: {DEMO_PASSWORD}")
         for username, description in accounts:
             self.stdout.write(f"    {username:<26} {description}")
         self.stdout.write("")
