@@ -44,7 +44,7 @@ def english():
 @pytest.fixture
 def as_user(client, request):
     def login(name: str):
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+        client.cookies["django_language"] = "en"  # pages are Chinese unless switched
         client.force_login(request.getfixturevalue(name))
         return client
 

@@ -47,7 +47,7 @@ def english():
 
 @pytest.fixture
 def as_clerk_a(client, clerk_a):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.cookies["django_language"] = "en"  # pages are Chinese unless switched
     client.force_login(clerk_a)
     return client
 
