@@ -198,3 +198,18 @@ def test_pages_answer_in_a_constant_number_of_queries(demo, leader, browse, url)
     _more_values(demo, leader)
     client.get(url)  # the new years' snapshots, if the page computes any
     assert _queries(client, url) == before
+
+
+@pytest.mark.parametrize(("user", "status"), [("leader", 200), ("reviewer", 200), ("clerk_a", 403)])
+def test_snapshot_history_in_the_admin_is_for_score_readers(demo, request, browse, user, status):
+    browse(request.getfixturevalue("leader")).get(OVERVIEW)  # computes a snapshot
+    response = browse(request.getfixturevalue(user)).get(
+        reverse("admin:assessments_assessmentsnapshot_changelist")
+    )
+    assert response.status_code == status
+
+
+def test_outsider_sees_no_zhonglou_snapshot_in_the_admin(demo, leader, outsider, browse):
+    browse(leader).get(OVERVIEW)
+    page = browse(outsider).get(reverse("admin:assessments_assessmentsnapshot_changelist"))
+    assert "钟楼区" not in page.content.decode()
