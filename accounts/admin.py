@@ -50,7 +50,7 @@ class ZhonglouUserAdmin(AdministratorsOnly, UserAdmin):
     @admin.display(description=_("role"))
     def role_label(self, obj):
         return ", ".join(g.name for g in obj.groups.all()) or (
-            "—" if not obj.is_superuser else "superuser"
+            "—" if not obj.is_superuser else _("superuser")
         )
 
     def get_queryset(self, request):

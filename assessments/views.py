@@ -236,7 +236,12 @@ def department(request, region: str, code: str):
         "years": years,
         "rows": rows,
         "returned": [cell for row in rows for cell in row["cells"] if cell["status"] == "returned"],
-        "owed": sum(1 for row in rows for cell in row["cells"] if cell["status"] != "approved"),
+        "owed": sum(
+            1
+            for row in rows
+            for cell in row["cells"]
+            if cell["lead"] and cell["status"] in ("missing", "draft", "returned")
+        ),
         "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"]),
         "may_enter": role_of(request.user) in (Role.CLERK, Role.ADMIN),
     }

@@ -180,8 +180,8 @@ def _instructions(ws, region: Region, years: Sequence[int]) -> None:
         ),
         _("Uploaded values are saved as drafts; submit them in the system for review."),
         _(
-            "Approved or submitted values cannot change through the template; a reviewer must "
-            "reopen them first."
+            "Submitted values wait for the reviewer and approved values cannot change through "
+            "the template; a reviewer returns or reopens them first."
         ),
         _("Generated %(when)s.") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
     ]

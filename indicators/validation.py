@@ -63,7 +63,7 @@ def value_errors(element: DataElement, value: Decimal | None, answer: bool | Non
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > MAX_DECIMAL_PLACES:
         errors.append(
-            _("At most %(places)d decimal places are kept.") % {"places": MAX_DECIMAL_PLACES}
+            _("At most %(places)d decimal places are allowed.") % {"places": MAX_DECIMAL_PLACES}
         )
     if value.adjusted() >= MAX_INTEGER_DIGITS:
         # Elements without a plausible maximum would otherwise overflow the column.

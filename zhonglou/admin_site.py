@@ -10,7 +10,7 @@ from accounts.roles import role_of
 
 class ZhonglouAdminSite(admin.AdminSite):
     site_header = _("Eco-civilization demonstration zone indicators")
-    site_title = _("zhonglou")
+    site_title = _("Indicator platform")
     index_title = _("Data entry and review")
 
     def has_permission(self, request):
