@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, role_of
 from assessments import dashboard, selectors, services
 from assessments.choices import Mode
-from assessments.scoring import Mode as ScoringMode
 from indicators import selectors as indicator_selectors
 from indicators.choices import EditionStatus, ValueStatus
 from indicators.models import FrameworkEdition, Indicator, IndicatorValue, Region
@@ -318,5 +317,3 @@ def compare(request):
         {"rows": rows, "choice": choice, "charts": charts, "anchor": anchor},
     )
 
-
-__all__ = ["ScoringMode"]

@@ -10,10 +10,6 @@ from indicators.models import IndicatorValue, Responsibility
 EDITABLE_STATUSES = (ValueStatus.DRAFT, ValueStatus.RETURNED)
 
 
-def is_admin(user) -> bool:
-    return role_of(user) == Role.ADMIN
-
-
 def is_reviewer_of(user, region_id: int) -> bool:
     role = role_of(user)
     return role == Role.ADMIN or (role == Role.REVIEWER and user.region_id == region_id)
