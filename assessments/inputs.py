@@ -109,7 +109,7 @@ def build_input(
     specs = [_spec(ind, codes.get(ind.parent_id), *context) for ind in indicators]
     vetoes = tuple(
         VetoEvent(date=e.date, kind=e.kind, description=e.description)
-        for e in VetoEventModel.objects.filter(region=region).order_by("date")
+        for e in VetoEventModel.objects.filter(region=region).order_by("date", "pk")
     )
     return AssessmentInput(
         region_code=region.code,

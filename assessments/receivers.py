@@ -24,6 +24,9 @@ def _queue() -> dict[int, set[int] | None]:
 @receiver(region_data_changed, dispatch_uid="assessments.recompute_on_change")
 def on_region_data_changed(sender, region_id: int, years: set[int], **kwargs) -> None:
     queue = _queue()
+    if queue and not _flush_pending():
+        # What is queued belongs to a transaction that rolled back: it never happened.
+        queue.clear()
     if not years or (region_id in queue and queue[region_id] is None):
         queue[region_id] = None  # every year
     else:
@@ -31,6 +34,13 @@ def on_region_data_changed(sender, region_id: int, years: set[int], **kwargs) ->
     # Registered on every change: the first callback to run flushes everything and the others
     # find nothing to do (one registration alone could be lost with a rolled-back savepoint).
     transaction.on_commit(flush)
+
+
+def _flush_pending() -> bool:
+    """A flush is registered in the current transaction (Django keeps the callbacks of the
+    open transaction in ``run_on_commit`` and drops them when it rolls back)."""
+    connection = transaction.get_connection()
+    return any(entry[1] is flush for entry in connection.run_on_commit)
 
 
 def flush() -> None:

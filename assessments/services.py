@@ -14,7 +14,7 @@ from assessments.models import AssessmentSnapshot
 from assessments.scoring import Mode, assess, fingerprint, result_from_dict, result_to_dict
 from indicators import selectors
 from indicators.choices import EditionStatus
-from indicators.models import FrameworkEdition, IndicatorValue, Region
+from indicators.models import CriterionRule, FrameworkEdition, IndicatorValue, Region
 
 logger = logging.getLogger(__name__)
 
@@ -96,13 +96,33 @@ def assessment_years(
     region: Region, changed: Iterable[int], edition: FrameworkEdition
 ) -> list[int]:
     """The assessment years a change to ``changed`` data years can move: each year whose
-    window contains a changed year, within the years the region has data for."""
+    window contains a changed year (every year when a changed year is a baseline year of the
+    edition's rules), among the years the region has data for or a current snapshot of."""
     span = IndicatorValue.objects.filter(region=region).aggregate(lo=Min("year"), hi=Max("year"))
-    if span["lo"] is None:
-        return []
-    changed = set(changed) or set(range(span["lo"], span["hi"] + 1))
+    known = set(
+        AssessmentSnapshot.objects.filter(region=region, edition=edition, is_current=True)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    if span["lo"] is not None:
+        known |= set(range(span["lo"], span["hi"] + 1))
+    changed = set(changed)
+    if not changed or changed & _baseline_years(edition):
+        return sorted(known)
     years = {y + k for y in changed for k in range(edition.window_years)}
-    return sorted(y for y in years if span["lo"] <= y <= span["hi"])
+    return sorted(years & known)
+
+
+def _baseline_years(edition: FrameworkEdition) -> set[int]:
+    return set(
+        CriterionRule.objects.filter(
+            criterion__indicator__edition=edition, baseline_year__isnull=False
+        )
+        .order_by()
+        .values_list("baseline_year", flat=True)
+        .distinct()
+    )
 
 
 def region_refresh(*, region: Region, years: Iterable[int], now: datetime.datetime) -> int:

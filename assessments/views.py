@@ -272,7 +272,7 @@ def compare(request):
     rows = []
     for region in regions:
         snap = snapshots.get(region.pk)
-        if snap is None:
+        if snap is None or snap.stale:
             snap = services.current_snapshot(
                 region=region,
                 edition=choice.edition,

@@ -67,7 +67,23 @@ def celery_worker_process(settings):
         except subprocess.TimeoutExpired:
             worker.kill()
             output, _ = worker.communicate()
+        _delete_queue(celery_app, queue)
         sys.stdout.write(output[-4000:])
+
+
+def _delete_queue(app, queue: str) -> None:
+    """Leave nothing of the test's queue on the shared broker."""
+    try:
+        with app.connection_for_write() as conn:
+            channel = conn.default_channel
+            channel.queue_delete(queue)
+            channel.exchange_delete(queue)
+            if hasattr(channel, "client"):  # Redis keeps the bindings under these keys
+                channel.client.delete(
+                    f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+                )
+    except Exception:  # the broker went away: nothing left to clean
+        pass
 
 
 def _test_database_env() -> dict[str, str]:

@@ -145,6 +145,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Publishing gives up quickly when the broker is down: the write that queued the task has
+# committed already, and the snapshots are marked stale for the nightly run to catch up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Brings back any snapshot left stale (e.g. after a broker outage) and re-checks the rest.
@@ -196,6 +199,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PATCH of a value is not a partial update: it requires the version read (409 if stale).
+    "COMPONENT_SPLIT_PATCH": False,
     "ENUM_NAME_OVERRIDES": {
         "ValueStatusEnum": "indicators.choices.ValueStatus",
         "EditionStatusEnum": "indicators.choices.EditionStatus",

@@ -1,0 +1,93 @@
+"""``manage.py assess``: a region's scorecard on the terminal (and the snapshot stored)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from assessments.models import AssessmentSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+def assess(*args: str) -> str:
+    out = io.StringIO()
+    call_command("assess", *args, stdout=out)
+    return out.getvalue()
+
+
+def _line(output: str, code: str) -> str:
+    return next(line for line in output.splitlines() if line.split()[:1] == [code])
+
+
+def test_the_table_prints_the_verdict_and_a_line_per_indicator(zhonglou_demo):
+    output = assess("--region", "320404", "--year", "2021")
+
+    assert "钟楼区 (320404)" in output.splitlines()[0]
+    assert "结论 verdict: 数据不全 (incomplete)" in output
+    straw = _line(output, "25.1")
+    assert "97%" in straw and "≥90" in straw and "达标" in straw
+    film = _line(output, "25.3")
+    assert "88%" in film and "达标" in film
+    assert "缺数据" in _line(output, "29")
+
+
+def test_the_table_lists_what_is_missing_and_who_owes_it(zhonglou_demo):
+    output = assess("--region", "320404", "--year", "2021")
+
+    missing = output[output.index("缺数据 missing / 待审核 pending:") :]
+    assert "29 城镇污水处理率 (2021) — 钟楼区住房和城乡建设局" in missing
+    assert "39 公众对生态文明建设的满意度 (2021) — 中共常州市钟楼区委宣传部" in missing
+
+
+def test_json_output_parses_and_carries_the_verdict(zhonglou_demo):
+    payload = json.loads(assess("--region", "320404", "--year", "2021", "--format", "json"))
+
+    assert payload["verdict"] == "incomplete"
+    assert payload["edition"] == "jiangsu-county-2019"
+    assert payload["mode"] == "official"
+    assert len(payload["input_hash"]) == 64
+    straw = next(i for i in payload["indicators"] if i["code"] == "25.1")
+    assert (straw["status"], straw["value"]) == ("met", "97.0000")
+
+
+def test_provisional_mode_scores_submitted_values_too(zhonglou_demo):
+    payload = json.loads(
+        assess("--region", "320404", "--year", "2021", "--mode", "provisional", "--format", "json")
+    )
+
+    assert payload["mode"] == "provisional"
+    assert payload["verdict"] == "incomplete"
+    assert AssessmentSnapshot.objects.filter(mode="provisional", is_current=True).count() == 1
+
+
+def test_another_edition_can_be_named(zhonglou_demo):
+    output = assess("--region", "320404", "--year", "2021", "--edition", "national-2019")
+
+    assert "(national-2019)" in output.splitlines()[0]
+
+
+def test_running_it_twice_stores_one_snapshot(zhonglou_demo):
+    first = json.loads(assess("--region", "320404", "--year", "2021", "--format", "json"))
+    again = json.loads(assess("--region", "320404", "--year", "2021", "--format", "json"))
+
+    assert again == first
+    assert AssessmentSnapshot.objects.count() == 1
+
+
+def test_an_unknown_region_is_an_error(catalogue):
+    with pytest.raises(CommandError, match="No region with code '999999'"):
+        assess("--region", "999999", "--year", "2021")
+
+
+def test_an_unknown_edition_is_an_error(zhonglou):
+    with pytest.raises(CommandError, match="No edition 'nope'"):
+        assess("--region", "320404", "--year", "2021", "--edition", "nope")
+
+
+def test_region_and_year_are_required(zhonglou):
+    with pytest.raises(CommandError, match="--year"):
+        assess("--region", "320404")

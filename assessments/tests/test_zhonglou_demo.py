@@ -1,0 +1,128 @@
+"""Zhonglou's demo figures (its creation work report, criteria.md §6) scored for 2021: what
+the report gives is met, what it does not give is missing and owed by a department."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.conf import settings
+
+from accounts.models import User
+from assessments import services
+from assessments.models import AssessmentSnapshot
+from indicators.choices import ValueStatus
+from indicators.demo import DEMO_FILE, ensure_demo_users, load_demo_values
+from indicators.models import Indicator, IndicatorValue
+
+from .snapshot_helpers import NOW, indicator
+
+pytestmark = pytest.mark.django_db
+
+HOUSING = "钟楼区住房和城乡建设局"
+PUBLICITY = "中共常州市钟楼区委宣传部"
+
+
+@pytest.fixture
+def scorecard(zhonglou_demo, catalogue):
+    return services.current_snapshot(
+        region=zhonglou_demo, edition=catalogue, year=2021, mode="official", now=NOW
+    )
+
+
+def _missing(snapshot, code: str) -> dict:
+    return next(m for m in snapshot.result["missing"] if m["code"] == code)
+
+
+def test_the_2021_official_verdict_is_incomplete(scorecard):
+    assert scorecard.verdict == scorecard.result["verdict"] == "incomplete"
+    assert scorecard.result["window"] == [2019, 2020, 2021]
+    assert scorecard.result["veto_events"] == []
+
+
+@pytest.mark.parametrize(
+    "code, value_text, target_text",
+    [("25.1", "97%", "≥90"), ("25.3", "88%", "≥80")],
+    ids=["straw", "film"],
+)
+def test_the_reports_agricultural_figures_meet_their_targets(
+    scorecard, code, value_text, target_text
+):
+    item = indicator(scorecard, code)
+
+    assert (item["status"], item["value_text"], item["target_text"]) == (
+        "met",
+        value_text,
+        target_text,
+    )
+    assert item["years_used"] == [2021]
+    assert item["sources"] == ["钟楼区创建工作报告（江苏省生态文明建设示范区创建）"]
+
+
+@pytest.mark.parametrize(
+    "code, department",
+    [("29", HOUSING), ("39", PUBLICITY)],
+    ids=["sewage", "satisfaction"],
+)
+def test_indicators_the_report_gives_no_figure_for_are_missing_and_owed(
+    scorecard, code, department
+):
+    assert indicator(scorecard, code)["status"] == "missing"
+    owed = _missing(scorecard, code)
+    assert owed["departments"][0] == department  # the lead department first
+    assert owed["years"] == [2021]
+
+
+def test_the_demo_never_invents_a_figure(zhonglou_demo, scorecard, catalogue):
+    given = set(
+        IndicatorValue.objects.filter(region=zhonglou_demo).values_list(
+            "data_element__key", flat=True
+        )
+    )
+    without_data = Indicator.objects.filter(edition=catalogue, data_element__isnull=False).exclude(
+        data_element__key__in=given
+    )
+
+    statuses = {indicator(scorecard, i.code)["status"] for i in without_data}
+
+    assert without_data.count() > 20
+    assert statuses <= {"missing", "not_applicable"}
+
+
+def test_every_demo_value_went_through_the_workflow_to_approval(zhonglou_demo):
+    spec = yaml.safe_load((settings.BASE_DIR / DEMO_FILE).read_text(encoding="utf-8"))
+    values = IndicatorValue.objects.filter(region=zhonglou_demo)
+
+    assert values.count() == len(spec["values"])
+    assert set(values.values_list("status", flat=True)) == {ValueStatus.APPROVED}
+    assert all(v.history.count() == 3 for v in values)  # entered, submitted, approved
+
+
+def test_loading_the_demo_queues_one_recompute_that_stores_every_snapshot(
+    zhonglou, catalogue, queued, committed
+):
+    ensure_demo_users()
+    admin = User.objects.get(username="admin")
+    queued.run = True
+
+    with committed():
+        load_demo_values(admin)
+
+    assert queued.sent == [(zhonglou.pk, [2019, 2020, 2021])]
+    current = AssessmentSnapshot.objects.filter(region=zhonglou, is_current=True)
+    assert current.count() == 2 * 3 * 2  # editions × years × modes
+    county_2021 = current.get(edition=catalogue, year=2021, mode="official")
+    assert county_2021.verdict == "incomplete"
+    assert indicator(county_2021, "25.1")["status"] == "met"
+
+
+def test_the_demo_scores_the_same_in_both_modes_as_every_value_is_approved(
+    zhonglou_demo, catalogue, scorecard
+):
+    provisional = services.current_snapshot(
+        region=zhonglou_demo, edition=catalogue, year=2021, mode="provisional", now=NOW
+    )
+
+    strip = ("mode",)
+    assert {k: v for k, v in provisional.result.items() if k not in strip} == {
+        k: v for k, v in scorecard.result.items() if k not in strip
+    }
