@@ -85,6 +85,10 @@ class ApiKeyAdmin(AdministratorsOnly, admin.ModelAdmin):
     autocomplete_fields = ("owner",)
     actions = ["revoke_selected"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A key's owner is who it acts for: giving it to someone else means a new key.
+        return (*self.readonly_fields, "owner") if obj else self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         if not change:
             key, obj.prefix, obj.key_hash = new_key()

@@ -316,4 +316,3 @@ def compare(request):
         "dashboard/compare.html",
         {"rows": rows, "choice": choice, "charts": charts, "anchor": anchor},
     )
-

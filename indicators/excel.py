@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -67,8 +67,10 @@ def template_columns() -> list[Column]:
 
 
 def set_text(cell: Cell, text: str) -> None:
-    """Write user text as a text cell: never a formula, whatever it begins with."""
-    cell.value = text
+    """Write user text as a text cell: never a formula, whatever it begins with. Control
+    characters a worksheet cannot hold (e.g. a vertical tab pasted from Word) are dropped
+    rather than failing the whole file."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.data_type = "s"
 
 

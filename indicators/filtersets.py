@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Exists, OuterRef
 
 from indicators.choices import Category, Scope, ValueStatus
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, Responsibility
 
 
 class IndicatorFilter(django_filters.FilterSet):
@@ -37,15 +38,23 @@ class ValueFilter(django_filters.FilterSet):
         help_text="Indicator code (e.g. 25.1) in any edition; a parent code includes its children.",
     )
     department = django_filters.CharFilter(
-        field_name="data_element__responsibilities__department__code",
-        distinct=True,
-        help_text="Department code.",
+        method="filter_department",
+        help_text="Department code: values whose data element it supplies in their region.",
     )
     status = django_filters.ChoiceFilter(choices=ValueStatus.choices)
 
     class Meta:
         model = IndicatorValue
         fields = ["region", "year", "year_min", "year_max", "data_element", "indicator", "status"]
+
+    def filter_department(self, queryset, name, value):
+        # The department of the value's own region: departments of other regions share codes.
+        supplies = Responsibility.objects.filter(
+            region=OuterRef("region"),
+            data_element=OuterRef("data_element"),
+            department__code=value,
+        )
+        return queryset.filter(Exists(supplies))
 
     def filter_indicator(self, queryset, name, value):
         from django.db.models import Q

@@ -20,3 +20,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("assessments.urls")),
 ]
+
+# A URL under /api/ that matches no route still answers with the API's error body.
+handler404 = "zhonglou.api.errors.not_found"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -7,6 +7,9 @@ router = SimpleRouter()
 router.register("assessments", views.SnapshotViewSet, basename="assessment")
 
 urlpatterns = [
-    path("regions/<str:code>/scorecard/", views.ScorecardView.as_view(), name="scorecard"),
+    # Region codes are six digits (as in regions/{code}/); anything else matches no route.
+    re_path(
+        r"^regions/(?P<code>\d{6})/scorecard/$", views.ScorecardView.as_view(), name="scorecard"
+    ),
     *router.urls,
 ]

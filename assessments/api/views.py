@@ -11,7 +11,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,29 +22,34 @@ from assessments.choices import Mode
 from assessments.filtersets import SnapshotFilter
 from assessments.scorecard import scorecard_payload, tabular_rows
 from indicators import selectors as indicator_selectors
-from indicators.api.views import READ_ERRORS
+from indicators.api.views import LIST_ERRORS, READ_ERRORS
 from indicators.models import FrameworkEdition
 from zhonglou.api.errors import ErrorSerializer
-from zhonglou.api.permissions import restrict
+from zhonglou.api.permissions import HasRole, restrict
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
 
-class ScoresPermission:
-    """Clerks see their department's values only, so they do not read whole scorecards."""
+class MayReadScores(permissions.BasePermission):
+    """Clerks see their department's values only, so they do not read whole scorecards.
+    (A permission, not a check in get_queryset, so that schema generation can still read the
+    queryset and document the filters.)"""
 
-    @staticmethod
-    def check(request) -> None:
-        if not selectors.may_read_scores(request.user):
-            raise exceptions.PermissionDenied(
-                "Scorecards are for reviewers, leaders and administrators; "
-                "clerks read their department's values."
-            )
+    message = (
+        "Scorecards are for reviewers, leaders and administrators; "
+        "clerks read their department's values."
+    )
+
+    def has_permission(self, request, view) -> bool:
+        return selectors.may_read_scores(request.user)
+
+
+SCORE_PERMISSIONS = [HasRole, MayReadScores]
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Assessment snapshots (the history of verdicts)",
-        responses={200: SnapshotSerializer, **READ_ERRORS},
+        responses={200: SnapshotSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One snapshot", responses={200: SnapshotSerializer, **READ_ERRORS}
@@ -52,12 +57,12 @@ class ScoresPermission:
 )
 class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SnapshotSerializer
+    permission_classes = SCORE_PERMISSIONS
     filterset_class = SnapshotFilter
     ordering_fields = ["as_of", "year"]
     ordering = ["region__code", "edition__code", "-year", "mode", "-as_of"]
 
     def get_queryset(self):
-        ScoresPermission.check(self.request)
         return restrict(selectors.snapshots_for_user(self.request.user), self.request)
 
 
@@ -69,6 +74,7 @@ class ScorecardQuery(serializers.Serializer):
 
 class ScorecardView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    permission_classes = SCORE_PERMISSIONS
 
     @extend_schema(
         summary="A region's explained scorecard",
@@ -103,7 +109,6 @@ class ScorecardView(APIView):
         },
     )
     def get(self, request, code: str):
-        ScoresPermission.check(request)
         regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
         region = get_object_or_404(regions, code=code)
         query = ScorecardQuery(data=request.query_params)
@@ -137,9 +142,8 @@ class ScorecardView(APIView):
     def _not_modified(request, etag: str, snapshot) -> bool:
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None:
-            return (
-                etag in [tag.strip() for tag in if_none_match.split(",")]
-                or if_none_match.strip() == "*"
-            )
+            # Weak comparison (RFC 9110 §13.1.2): a proxy that compresses may send W/"…" back.
+            tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+            return etag in tags or if_none_match.strip() == "*"
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         return since is not None and int(snapshot.as_of.timestamp()) <= since

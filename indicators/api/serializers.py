@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -221,8 +222,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, obj) -> str:
+        # The API's own download (authenticated like every API call, e.g. by key), not the
+        # browser's session-only /evidence/<token>/ link.
         request = self.context.get("request")
-        url = obj.file.url
+        url = reverse("value-evidence-download", kwargs={"pk": obj.value_id, "evidence_id": obj.pk})
         return request.build_absolute_uri(url) if request else url
 
 
@@ -240,11 +243,15 @@ class ValueSerializer(serializers.ModelSerializer):
     indicator_code = serializers.CharField(read_only=True, allow_null=True, default=None)
     name = serializers.CharField(source="data_element.name", read_only=True)
     unit = serializers.CharField(source="data_element.unit", read_only=True)
-    entered_by = serializers.CharField(source="entered_by.username", read_only=True, default=None)
-    submitted_by = serializers.CharField(
-        source="submitted_by.username", read_only=True, default=None
+    entered_by = serializers.CharField(
+        source="entered_by.username", read_only=True, allow_null=True, default=None
     )
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+    submitted_by = serializers.CharField(
+        source="submitted_by.username", read_only=True, allow_null=True, default=None
+    )
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = IndicatorValue
@@ -274,14 +281,22 @@ class ValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class LookupField(serializers.SlugRelatedField):
+    """A slug looked up in the database: text with a NUL character (which PostgreSQL cannot
+    compare) is invalid input, not a server error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ValueWriteSerializer(serializers.Serializer):
     """What a clerk sends to create or update a draft. ``version`` is required on update:
     the value's version when it was read (a stale one answers 409)."""
 
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
-    data_element = serializers.SlugRelatedField(
-        slug_field="key", queryset=DataElement.objects.all()
-    )
+    region = LookupField(slug_field="code", queryset=Region.objects.all())
+    data_element = LookupField(slug_field="key", queryset=DataElement.objects.all())
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     value = serializers.DecimalField(
         max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True

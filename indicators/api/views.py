@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -30,7 +31,7 @@ from indicators.models import (
     Task,
 )
 from zhonglou.api.errors import Conflict, ErrorSerializer
-from zhonglou.api.permissions import restrict
+from zhonglou.api.permissions import key_regions, restrict
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
 ERRORS = {
@@ -41,6 +42,11 @@ ERRORS = {
     429: OpenApiResponse(ErrorSerializer, description="Too many requests for this key."),
 }
 READ_ERRORS = {k: v for k, v in ERRORS.items() if k != 400}
+# Lists also answer 400 to a bad filter, search or ordering value (e.g. ?year=abc).
+LIST_ERRORS = {
+    **READ_ERRORS,
+    400: OpenApiResponse(ErrorSerializer, description="Invalid filter or search parameter."),
+}
 WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(ErrorSerializer, description="Stale version: someone saved first."),
@@ -99,7 +105,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Indicators", responses={200: s.IndicatorSerializer, **READ_ERRORS}),
+    list=extend_schema(summary="Indicators", responses={200: s.IndicatorSerializer, **LIST_ERRORS}),
     retrieve=extend_schema(
         summary="One indicator", responses={200: s.IndicatorSerializer, **READ_ERRORS}
     ),
@@ -117,7 +123,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Regions you may see", responses={200: s.RegionSerializer, **READ_ERRORS}
+        summary="Regions you may see", responses={200: s.RegionSerializer, **LIST_ERRORS}
     ),
     retrieve=extend_schema(
         summary="One region", responses={200: s.RegionSerializer, **READ_ERRORS}
@@ -137,7 +143,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Departments", responses={200: s.DepartmentSerializer, **READ_ERRORS}
+        summary="Departments", responses={200: s.DepartmentSerializer, **LIST_ERRORS}
     ),
     retrieve=extend_schema(
         summary="One department", responses={200: s.DepartmentSerializer, **READ_ERRORS}
@@ -156,7 +162,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Who supplies which data element",
-        responses={200: s.ResponsibilitySerializer, **READ_ERRORS},
+        responses={200: s.ResponsibilitySerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One responsibility", responses={200: s.ResponsibilitySerializer, **READ_ERRORS}
@@ -191,7 +197,7 @@ class ValueWithWarningsSerializer(s.ValueSerializer):
 @extend_schema_view(
     list=extend_schema(
         summary="Values you may see (JSON, or ?format=csv / xlsx for all matching rows)",
-        responses={200: s.ValueSerializer, **READ_ERRORS},
+        responses={200: s.ValueSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(summary="One value", responses={200: s.ValueSerializer, **READ_ERRORS}),
 )
@@ -234,6 +240,9 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         form = s.ValueWriteSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
+        limit = key_regions(request)
+        if limit is not None and data["region"].pk not in limit:
+            raise PermissionDenied("This API key is limited to other regions.")
         existing = IndicatorValue.objects.filter(
             region=data["region"], data_element=data["data_element"], year=data["year"]
         ).first()
@@ -344,7 +353,7 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         methods=["GET"],
         summary="Evidence files of a value",
         responses={200: s.EvidenceSerializer(many=True), **READ_ERRORS},
-    )
+    )  # paginated like every list
     @extend_schema(
         methods=["POST"],
         summary="Attach an evidence file (multipart)",
@@ -356,14 +365,14 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         methods=["get", "post"],
         renderer_classes=[JSONRenderer],
         filter_backends=[],
-        pagination_class=None,
     )
     def evidence(self, request, pk=None):
         value = self.get_object()
         context = self.get_serializer_context()
         if request.method == "GET":
-            return Response(
-                s.EvidenceSerializer(value.evidence.all(), many=True, context=context).data
+            page = self.paginate_queryset(value.evidence.order_by("uploaded_at", "pk"))
+            return self.get_paginated_response(
+                s.EvidenceSerializer(page, many=True, context=context).data
             )
         form = s.EvidenceUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -397,8 +406,12 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         evidence = value.evidence.filter(pk=evidence_id).first()
         if evidence is None:
             raise Http404
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
         response = FileResponse(
-            evidence.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=evidence.original_name,
             content_type="application/octet-stream",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -29,7 +31,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         api_key = (
             ApiKey.objects.select_related("owner").filter(prefix=prefix).first() if prefix else None
         )
-        if api_key is None or api_key.key_hash != hash_key(key):
+        if api_key is None or not hmac.compare_digest(api_key.key_hash, hash_key(key)):
             raise exceptions.AuthenticationFailed(_("Unknown API key."))
         if not api_key.active:
             raise exceptions.AuthenticationFailed(_("This API key was revoked."))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -68,6 +69,15 @@ def api_exception_handler(exc, context):
             details = {"retry_after_seconds": int(exc.wait)}
     response.data = {"code": code, "message": message, "details": details}
     return response
+
+
+def not_found(request, exception=None):
+    """The project's 404 handler: under /api/ a URL that matches no route (e.g. a region code
+    that is not six digits) answers with the API's error body, elsewhere the usual page."""
+    if request.path.startswith("/api/"):
+        body = {"code": "not_found", "message": str(exceptions.NotFound.default_detail)}
+        return JsonResponse({**body, "details": {}}, status=404)
+    return page_not_found(request, exception)
 
 
 def error_response(status_code: int, code: str, message: str, details=None) -> Response:

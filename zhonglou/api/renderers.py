@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -13,8 +14,12 @@ from rest_framework.renderers import BaseRenderer
 
 from indicators.excel import FORMULA_PREFIXES, set_text
 
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
 
 def _rows(data) -> list[dict]:
+    if data is None:
+        return []
     if isinstance(data, dict) and "results" in data:
         data = data["results"]
     if isinstance(data, dict) and "rows" in data:
@@ -34,7 +39,11 @@ def _flat(value):
 
 
 def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """Prefix text a spreadsheet would evaluate; a plain signed number (``-1.5``, a decline)
+    is data, not a formula, and stays as it is."""
+    if not text.startswith(FORMULA_PREFIXES) or PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
 
 
 class CSVRenderer(BaseRenderer):
@@ -43,6 +52,8 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""  # e.g. 304 Not Modified: no body
         rows = _rows(data)
         buffer = io.StringIO()
         buffer.write("\ufeff")  # so that Excel opens UTF-8 Chinese text correctly
@@ -65,6 +76,8 @@ class XLSXRenderer(BaseRenderer):
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""  # e.g. 304 Not Modified: no body
         rows = _rows(data)
         wb = Workbook()
         ws = wb.active

@@ -20,3 +20,4 @@ def _local_secret_key() -> str:
 SECRET_KEY = read_str("SECRET_KEY") or _local_secret_key()
 DEMO_ACCOUNTS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG

@@ -11,5 +11,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 DEMO_ACCOUNTS = True
 # Serve static files through the finders (node_modules included) without collectstatic.
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 # Tasks run in-process in tests; the real-worker tests switch this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
