@@ -10,17 +10,8 @@ from indicators import selectors
 from indicators.models import Evidence
 
 
-@login_required
-@require_GET
-def evidence_download(request, token: str):
-    """An evidence file, as a download, for users whose scope includes its value."""
-    evidence = (
-        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(request.user))
-        .only("file", "original_name")
-        .first()
-    )
-    if evidence is None:
-        raise Http404
+def evidence_file_response(evidence: Evidence) -> FileResponse:
+    """An evidence file as a download that no browser renders inline (404 if it is gone)."""
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -34,3 +25,17 @@ def evidence_download(request, token: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_GET
+def evidence_download(request, token: str):
+    """An evidence file, as a download, for users whose scope includes its value."""
+    evidence = (
+        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(request.user))
+        .only("file", "original_name")
+        .first()
+    )
+    if evidence is None:
+        raise Http404
+    return evidence_file_response(evidence)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -30,6 +30,7 @@ from indicators.models import (
     Responsibility,
     Task,
 )
+from indicators.views import evidence_file_response
 from zhonglou.api.errors import Conflict, ErrorSerializer
 from zhonglou.api.permissions import key_regions, restrict
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
@@ -406,15 +407,4 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         evidence = value.evidence.filter(pk=evidence_id).first()
         if evidence is None:
             raise Http404
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type="application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return evidence_file_response(evidence)
