@@ -8,8 +8,10 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext_lazy as _
 
 from indicators import selectors, services
+from indicators.formatting import format_number
 from indicators.models import Evidence, IndicatorValue
 from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
+from indicators.validation import MAX_DECIMAL_PLACES
 
 YES_NO_CHOICES = [("", "—"), ("true", _("yes")), ("false", _("no"))]
 
@@ -42,6 +44,11 @@ class IndicatorValueForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             self.initial["answer"] = {True: "true", False: "false"}.get(self.instance.answer, "")
+            if self.instance.value is not None:
+                self.initial["value"] = format_number(self.instance.value, MAX_DECIMAL_PLACES)
+            element = self.instance.data_element
+            if "value" in self.fields:
+                self.fields["value"].help_text = _("Unit: %(unit)s") % {"unit": element.unit or "—"}
         if "region" in self.fields:
             self.fields["region"].queryset = selectors.regions_for_user(self.user)
         if "data_element" in self.fields:

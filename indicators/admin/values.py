@@ -96,6 +96,7 @@ class EvidenceInline(admin.TabularInline):
     fields = ("title", "official_source", "file", "download", "size", "uploaded_by", "uploaded_at")
     readonly_fields = ("download", "size", "uploaded_by", "uploaded_at")
     verbose_name = _("evidence file")
+    verbose_name_plural = _("evidence files")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
@@ -138,7 +139,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         "shown_value",
         "status_label",
         "region",
-        "source",
+        "short_source",
         "entered_by",
         "updated_at",
     )
@@ -190,6 +191,25 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
 
     def get_readonly_fields(self, request, obj=None):
         return ("region", "data_element", "year") if obj else ()
+
+    def get_fields(self, request, obj=None):
+        # An existing value shows only the input its data element takes.
+        if obj is None:
+            return ("region", "data_element", "year", "value", "answer", "source", "note")
+        entry = "answer" if obj.data_element.is_boolean else "value"
+        return ("region", "data_element", "year", entry, "source", "note")
+
+    def get_list_display(self, request):
+        shown = list(super().get_list_display(request))
+        if selectors.regions_for_user(request.user).count() <= 1:
+            shown.remove("region")  # one region: the column would repeat it on every row
+        return shown
+
+    @admin.display(description=_("source citation"), ordering="source")
+    def short_source(self, obj):
+        if len(obj.source) <= 12:
+            return obj.source
+        return format_html('<span title="{}">{}…</span>', obj.source, obj.source[:11])
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
