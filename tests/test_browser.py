@@ -68,6 +68,10 @@ def page(browser):
     page.console_errors = []
     page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page.on(
+        "response",
+        lambda r: page.console_errors.append(f"{r.status} {r.url}") if r.status == 404 else None,
+    )
     yield page
     context.close()
 

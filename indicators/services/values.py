@@ -114,6 +114,7 @@ def check_value_save(
 ) -> None:
     """Raise what ``value_save`` would refuse, without writing (forms and imports call it to
     report every problem before anything is written)."""
+    value = _as_decimal(value)
     if not permissions.may_enter(actor, region.pk, data_element.pk):
         raise PermissionDenied(_("You may not enter values of this indicator for this region."))
     if not YEAR_MIN <= year <= YEAR_MAX:
@@ -144,6 +145,7 @@ def value_save(
     expected_version: int | None = None,
 ) -> SaveResult:
     """Create a draft or update a draft / returned value (a returned value becomes a draft)."""
+    value = _as_decimal(value)
     obj = (
         IndicatorValue.objects.select_for_update()
         .filter(region=region, data_element=data_element, year=year)
@@ -181,6 +183,13 @@ def value_save(
     _changed(region.pk, year)
     warning = change_warning(obj)
     return SaveResult(obj, created, [warning] if warning else [])
+
+
+def _as_decimal(value) -> Decimal | None:
+    """Callers pass Decimals; an int (or a float from a script) is taken at its written value."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value))
 
 
 def _editable_message(value: IndicatorValue) -> str:
