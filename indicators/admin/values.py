@@ -190,13 +190,17 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         return False  # values are returned or reopened, never deleted
 
     def get_readonly_fields(self, request, obj=None):
-        return ("region", "data_element", "year") if obj else ()
+        return ("region", "data_element", "year", "shown_value") if obj else ()
 
     def get_fields(self, request, obj=None):
-        # An existing value shows only the input its data element takes.
+        # An existing value shows only the input its data element takes, or, when it cannot
+        # change, the value as people read it (97%, 是).
         if obj is None:
             return ("region", "data_element", "year", "value", "answer", "source", "note")
-        entry = "answer" if obj.data_element.is_boolean else "value"
+        if not self.has_change_permission(request, obj):
+            entry = "shown_value"
+        else:
+            entry = "answer" if obj.data_element.is_boolean else "value"
         return ("region", "data_element", "year", entry, "source", "note")
 
     def get_list_display(self, request):
