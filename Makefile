@@ -52,6 +52,10 @@ checks: install
 	SECRET_KEY=ci-check-deploy-$$(openssl rand -hex 32) ALLOWED_HOSTS=zhonglou.example.org \
 	  DJANGO_SETTINGS_MODULE=zhonglou.settings.production \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+	@# Every user-facing string of the source has a Chinese translation (needs GNU gettext).
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore="*/tests/*" -v0
+	$(BIN)/python -c "import polib, sys; po = polib.pofile('locale/zh_Hans/LC_MESSAGES/django.po'); bad = [e.msgid for e in po.untranslated_entries() + po.fuzzy_entries()]; print('untranslated:', bad) if bad else None; sys.exit(1 if bad else 0)"
+	@git checkout -q -- locale 2>/dev/null || true
 
 ## lock: record the exact versions of what is installed (after changing pyproject.toml)
 lock:
@@ -65,6 +69,6 @@ clean:
 
 ## messages: refresh the Chinese catalogue from the source and compile it (needs GNU gettext)
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore="*/tests/*"
 	$(BIN)/python manage.py makemessages -d djangojs -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
