@@ -7,15 +7,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.api_keys import new_key
 from accounts.models import ApiKey
 from indicators import services
-from indicators.choices import ValueStatus
-from indicators.models import DataElement, IndicatorValue, Region
+from indicators.models import IndicatorValue, Region
 from tests import factories
+from tests.factories import element, make_value, pdf_upload  # noqa: F401
 
 API = "/api/v1/"
 STRAW = "straw_utilization_rate"  # percentage, agriculture leads (25.1)
@@ -70,37 +69,6 @@ def city_reviewer() -> object:
 # --- data ---------------------------------------------------------------------------------
 
 
-def element(key: str) -> DataElement:
-    return DataElement.objects.get(key=key)
-
-
-def make_value(
-    region: Region,
-    key: str,
-    year: int,
-    *,
-    status: str = ValueStatus.DRAFT,
-    value="95",
-    answer: bool | None = None,
-    **fields,
-) -> IndicatorValue:
-    """A value in the given state, written directly (the workflow that led there is not
-    under test)."""
-    if answer is not None:
-        value = None
-    if status == ValueStatus.RETURNED:
-        fields.setdefault("return_reason", "Check the source.")
-    return IndicatorValue.objects.create(
-        region=region,
-        data_element=element(key),
-        year=year,
-        status=status,
-        value=None if value is None else Decimal(str(value)),
-        answer=answer,
-        **fields,
-    )
-
-
 def entered(actor, region: Region, key: str, year: int, value="95", **kwargs) -> IndicatorValue:
     """A draft entered through the service (so that it has a history row)."""
     return services.value_save(
@@ -111,10 +79,6 @@ def entered(actor, region: Region, key: str, year: int, value="95", **kwargs) ->
         value=None if value is None else Decimal(str(value)),
         **kwargs,
     ).value
-
-
-def pdf_upload(name: str = "evidence.pdf", content: bytes = b"%PDF-1.4\n% test\n"):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def load_demo() -> int:

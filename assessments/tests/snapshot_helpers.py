@@ -9,7 +9,8 @@ from decimal import Decimal
 from assessments import services
 from assessments.models import AssessmentSnapshot
 from indicators.choices import ValueStatus
-from indicators.models import DataElement, FrameworkEdition, IndicatorValue, Region
+from indicators.models import FrameworkEdition, IndicatorValue, Region
+from tests.factories import element, make_value  # noqa: F401
 
 NOW = datetime.datetime(2022, 3, 1, 9, 0, tzinfo=datetime.UTC)
 
@@ -17,10 +18,6 @@ STRAW = "straw_utilization_rate"  # 25.1, ≥ 90 %, reference, agriculture's
 FILM = "agricultural_film_recovery_rate"  # 25.3, ≥ 80 %, reference, agriculture's
 SEWAGE = "urban_sewage_treatment_rate"  # 29, ≥ 85 % for counties, binding, housing's
 PM25 = "pm25_annual_mean"  # 7.2, assigned target, binding, ecology's
-
-
-def element(key: str) -> DataElement:
-    return DataElement.objects.get(key=key)
 
 
 def write_value(
@@ -32,17 +29,8 @@ def write_value(
     status: str = ValueStatus.APPROVED,
     answer: bool | None = None,
 ) -> IndicatorValue:
-    """A value in the given state, written directly: no history row, no signal."""
-    value = None if answer is not None or value is None else Decimal(str(value))
-    return IndicatorValue.objects.create(
-        region=region,
-        data_element=element(key),
-        year=year,
-        status=status,
-        value=value,
-        answer=answer,
-        return_reason="Check the source." if status == ValueStatus.RETURNED else "",
-    )
+    """An approved value (unless told otherwise), written directly: no history, no signal."""
+    return make_value(region, key, year, status=status, value=value, answer=answer)
 
 
 def refresh(

@@ -12,8 +12,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from indicators import excel, services
-from indicators.choices import ValueStatus
-from indicators.models import DataElement, IndicatorValue, Region
+from indicators.models import IndicatorValue, Region
+from tests.factories import element, make_value, pdf_upload  # noqa: F401
 
 STRAW = "straw_utilization_rate"  # percentage, agriculture's
 FILM = "agricultural_film_recovery_rate"  # percentage, agriculture's
@@ -22,37 +22,6 @@ ECO_PLAN = "eco_plan"  # yes/no, ecology's
 PM25 = "pm25_annual_mean"  # number in μg/m³ (0–300), ecology's
 
 VALUES_URL = "admin:indicators_indicatorvalue"
-
-
-def element(key: str) -> DataElement:
-    return DataElement.objects.get(key=key)
-
-
-def make_value(
-    region: Region,
-    key: str,
-    year: int,
-    *,
-    status: str = ValueStatus.DRAFT,
-    value: Decimal | int | str | None = "95",
-    answer: bool | None = None,
-    **fields,
-) -> IndicatorValue:
-    """A value in the given state, written directly (for tests where the workflow that led
-    there is not under test)."""
-    if answer is not None:
-        value = None
-    if status == ValueStatus.RETURNED:
-        fields.setdefault("return_reason", "Check the source.")
-    return IndicatorValue.objects.create(
-        region=region,
-        data_element=element(key),
-        year=year,
-        status=status,
-        value=None if value is None else Decimal(str(value)),
-        answer=answer,
-        **fields,
-    )
 
 
 def entered(actor, region: Region, key: str, year: int, value=None, answer=None, **kwargs):
@@ -73,10 +42,6 @@ def approved(clerk, reviewer, region: Region, key: str, year: int, value) -> Ind
     saved = entered(clerk, region, key, year, value)
     services.value_submit(value=saved, actor=clerk)
     return services.value_approve(value=saved, actor=reviewer)
-
-
-def pdf_upload(name: str = "evidence.pdf", content: bytes = b"%PDF-1.4\n% test\n"):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def refreshed(value: IndicatorValue) -> IndicatorValue:
