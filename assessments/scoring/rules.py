@@ -241,14 +241,23 @@ def _worsening(earlier: Decimal, later: Decimal, direction: str) -> Decimal:
     return later - earlier if direction == "lower" else earlier - later
 
 
-def _no_deterioration(rule: RuleSpec, ctx: Context) -> RuleOutcome:
+def _window_pairs(ctx: Context) -> tuple[RuleOutcome | None, list[tuple[int, Decimal]]]:
+    """The window's (year, value) pairs for the series rules, or the outcome that settles the
+    rule first: missing or pending data, or a window of one year (nothing to compare: met)."""
     unknown = _unknown(ctx, ctx.window)
     if unknown:
-        return unknown
+        return unknown, []
     pairs = [(year, ctx.series.counted[year]) for year in ctx.window]
     if len(pairs) == 1:
         clause = text.one_year_clause(ctx.spec, ctx.year, pairs[0][1])
-        return _decided(True, clause, ctx.window, None)
+        return _decided(True, clause, ctx.window, None), pairs
+    return None, pairs
+
+
+def _no_deterioration(rule: RuleSpec, ctx: Context) -> RuleOutcome:
+    settled, pairs = _window_pairs(ctx)
+    if settled:
+        return settled
     tolerance = rule.tolerance or Decimal(0)
     steps = [
         (y0, y1, _worsening(v0, v1, ctx.spec.direction))
@@ -277,13 +286,9 @@ def _no_decrease(rule: RuleSpec, ctx: Context) -> RuleOutcome:
 
 
 def _falling_trend(rule: RuleSpec, ctx: Context) -> RuleOutcome:
-    unknown = _unknown(ctx, ctx.window)
-    if unknown:
-        return unknown
-    pairs = [(year, ctx.series.counted[year]) for year in ctx.window]
-    if len(pairs) == 1:
-        clause = text.one_year_clause(ctx.spec, ctx.year, pairs[0][1])
-        return _decided(True, clause, ctx.window, None)
+    settled, pairs = _window_pairs(ctx)
+    if settled:
+        return settled
     stall = next(
         ((y0, y1) for (y0, v0), (y1, v1) in itertools.pairwise(pairs) if v1 >= v0),
         None,
