@@ -90,3 +90,15 @@ def outsider(tianning):
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def zhonglou_demo(zhonglou):
+    """The demo: Zhonglou's figures from its creation work report, entered through the
+    workflow by the demo administrator (the transaction is not committed: no recompute)."""
+    from accounts.models import User
+    from demo.seed import ensure_demo_users, load_demo_values
+
+    ensure_demo_users()
+    load_demo_values(User.objects.get(username="admin"))
+    return zhonglou

@@ -33,9 +33,9 @@ def setup(synthetic_regions: int = 20) -> None:
 
     call_command("migrate", verbosity=0)
     from accounts.models import User
-    from indicators.demo import ensure_demo_users, load_demo_values
+    from demo.seed import ensure_demo_users, load_demo_values
+    from demo.synthetic import create_synthetic_regions
     from indicators.reference import load_reference_data
-    from indicators.synthetic import create_synthetic_regions
 
     load_reference_data()
     ensure_demo_users()

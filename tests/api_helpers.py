@@ -83,7 +83,7 @@ def entered(actor, region: Region, key: str, year: int, value="95", **kwargs) ->
 
 def load_demo() -> int:
     """Zhonglou's approved report figures for 2019–2021, entered by an administrator."""
-    from indicators.demo import load_demo_values
+    from demo.seed import load_demo_values
 
     admin = factories.UserFactory(username="demo_admin", is_superuser=True, is_staff=True)
     return load_demo_values(admin)

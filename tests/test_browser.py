@@ -54,7 +54,7 @@ def browser():
 @pytest.fixture
 def demo_site(live_server, catalogue):
     from accounts.models import User
-    from indicators.demo import ensure_demo_users, load_demo_values
+    from demo.seed import ensure_demo_users, load_demo_values
 
     ensure_demo_users()
     load_demo_values(User.objects.get(username="admin"))

@@ -22,7 +22,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("assessments.urls")),
+    path("", include("dashboard.urls")),
 ]
 
 # A URL under /api/ that matches no route still answers with the API's error body.

@@ -56,15 +56,3 @@ def _no_pending_recompute():
     receivers._queue().clear()
     yield
     receivers._queue().clear()
-
-
-@pytest.fixture
-def zhonglou_demo(zhonglou):
-    """The demo: Zhonglou's figures from its creation work report, entered through the
-    workflow by the demo administrator (the transaction is not committed: no recompute)."""
-    from accounts.models import User
-    from indicators.demo import ensure_demo_users, load_demo_values
-
-    ensure_demo_users()
-    load_demo_values(User.objects.get(username="admin"))
-    return zhonglou

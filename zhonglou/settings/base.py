@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "accounts",
     "indicators",
     "assessments",
+    "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_of
-from assessments import dashboard, selectors, services
+from assessments import selectors, services
 from assessments.choices import Mode
+from dashboard import selectors as pages
 from indicators import selectors as indicator_selectors
 from indicators.choices import EditionStatus, ValueStatus
 from indicators.models import FrameworkEdition, Indicator, IndicatorValue, Region
@@ -98,8 +99,8 @@ def overview(request, region: str):
         now=timezone.now(),
     )
     result = snapshot.result
-    indicators = dashboard.top_level(choice.edition)
-    domains = dashboard.domain_counts(result, indicators)
+    indicators = pages.top_level(choice.edition)
+    domains = pages.domain_counts(result, indicators)
     ratio = result["reference_ratio"]
     charts = {
         "gauge": {
@@ -130,8 +131,8 @@ def overview(request, region: str):
         "snapshot": snapshot,
         "result": result,
         "domains": domains,
-        "gaps": dashboard.gap_list(result),
-        "completeness": dashboard.completeness(
+        "gaps": pages.gap_list(result),
+        "completeness": pages.completeness(
             region_obj, choice.edition, result["window"], timezone.localdate()
         ),
         "charts": charts,
@@ -149,7 +150,7 @@ def indicator(request, region: str, edition: str, code: str):
         edition=edition_obj,
         code=code,
     )
-    detail = dashboard.indicator_detail(region_obj, ind, request.user)
+    detail = pages.indicator_detail(region_obj, ind, request.user)
     if role_of(request.user) == Role.CLERK and not any(detail["values"].values()):
         supplied = indicator_selectors.elements_for_user(request.user)
         if not supplied.filter(pk__in=[leaf.data_element_id for leaf in detail["leaves"]]).exists():
@@ -157,7 +158,7 @@ def indicator(request, region: str, edition: str, code: str):
     mode = request.GET.get("mode", Mode.OFFICIAL)
     mode = mode if mode in Mode.values else Mode.OFFICIAL
     scores_visible = selectors.may_read_scores(request.user)
-    by_year = dashboard.snapshots_by_year(region_obj, edition_obj, mode) if scores_visible else {}
+    by_year = pages.snapshots_by_year(region_obj, edition_obj, mode) if scores_visible else {}
     statuses = {
         year: next((i for i in snap.result["indicators"] if i["code"] == code), None)
         for year, snap in sorted(by_year.items())
@@ -227,7 +228,7 @@ def department(request, region: str, code: str):
     dept = get_object_or_404(departments, region=region_obj, code=code)
     choice = Choice(request, region_obj)
     years = choice.edition.window(choice.year)
-    rows = dashboard.department_rows(region_obj, dept, choice.edition, years, timezone.localdate())
+    rows = pages.department_rows(region_obj, dept, choice.edition, years, timezone.localdate())
     context = {
         "region": region_obj,
         "department": dept,

@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.services import region_refresh
-from indicators.synthetic import create_synthetic_regions
+from demo.synthetic import create_synthetic_regions
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.demo import ensure_demo_users, load_demo_values
+from demo.seed import ensure_demo_users, load_demo_values
 from indicators.models import DataElement, IndicatorValue
 from tests.factories import UserFactory
 

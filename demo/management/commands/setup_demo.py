@@ -6,10 +6,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.services import region_refresh
-from indicators.demo import DEMO_PASSWORD, ensure_demo_users, load_demo_values
+from demo.seed import DEMO_PASSWORD, ensure_demo_users, load_demo_values
+from demo.synthetic import create_synthetic_regions
 from indicators.models import Region
 from indicators.reference import load_reference_data
-from indicators.synthetic import create_synthetic_regions
 
 
 class Command(BaseCommand):

@@ -10,11 +10,10 @@ from django.conf import settings
 from accounts.models import User
 from assessments import services
 from assessments.models import AssessmentSnapshot
+from assessments.tests.snapshot_helpers import NOW, indicator
+from demo.seed import DEMO_FILE, ensure_demo_users, load_demo_values
 from indicators.choices import ValueStatus
-from indicators.demo import DEMO_FILE, ensure_demo_users, load_demo_values
 from indicators.models import Indicator, IndicatorValue
-
-from .snapshot_helpers import NOW, indicator
 
 pytestmark = pytest.mark.django_db
 
