@@ -4,6 +4,7 @@ whatever the number of indicators or years."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -67,7 +68,15 @@ def _departments(region: Region) -> dict[int, tuple[tuple[str, ...], tuple[str, 
 def build_input(
     region: Region, edition: FrameworkEdition, year: int, mode: Mode | str
 ) -> AssessmentInput:
-    window = edition.window(year)
+    return build_inputs(region, edition, [year], mode)[year]
+
+
+def build_inputs(
+    region: Region, edition: FrameworkEdition, years: Iterable[int], mode: Mode | str
+) -> dict[int, AssessmentInput]:
+    """The engine's input for each assessment year of ``years``, in the same number of queries
+    however many years: the catalogue and the region's data are read once for all of them."""
+    years = sorted(set(years))
     indicators = list(
         Indicator.objects.filter(edition=edition)
         .select_related("data_element")
@@ -82,21 +91,17 @@ def build_input(
         for r in c.rules.all()
         if r.baseline_year
     }
-    years = set(window) | baselines
-    observations: dict[int, list[Observation]] = defaultdict(list)
-    for v in IndicatorValue.objects.filter(
-        region=region, data_element_id__in=elements, year__in=years
-    ).order_by("year"):
-        observations[v.data_element_id].append(
-            Observation(
-                year=v.year, status=v.status, value=v.value, answer=v.answer, source=v.source
-            )
-        )
-    targets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for t in AssignedTarget.objects.filter(
-        region=region, data_element_id__in=elements, year__in=years
-    ).order_by("year"):
-        targets[t.data_element_id].append((t.year, t.target))
+    read_years = baselines.union(*(edition.window(y) for y in years))
+    values = list(
+        IndicatorValue.objects.filter(
+            region=region, data_element_id__in=elements, year__in=read_years
+        ).order_by("year")
+    )
+    all_targets = list(
+        AssignedTarget.objects.filter(
+            region=region, data_element_id__in=elements, year__in=read_years
+        ).order_by("year")
+    )
     declared = {
         d.indicator_id: d.reason
         for d in NotApplicableDeclaration.objects.filter(
@@ -104,28 +109,48 @@ def build_input(
         )
     }
     departments = _departments(region)
-    codes = {i.pk: i.code for i in indicators}
-    context = (region, declared, observations, targets, departments)
-    specs = [_spec(ind, codes.get(ind.parent_id), *context) for ind in indicators]
     vetoes = tuple(
         VetoEvent(date=e.date, kind=e.kind, description=e.description)
         for e in VetoEventModel.objects.filter(region=region).order_by("date", "pk")
     )
-    return AssessmentInput(
-        region_code=region.code,
-        region_name=region.name,
-        edition_code=edition.code,
-        year=year,
-        mode=Mode(mode),
-        pass_rule=PassRule(
-            window_years=edition.window_years,
-            all_binding_required=edition.all_binding_required,
-            reference_ratio_required=edition.reference_ratio_required,
-            veto_in_window=edition.veto_in_window,
-        ),
-        indicators=tuple(specs),
-        veto_events=vetoes,
+    codes = {i.pk: i.code for i in indicators}
+    pass_rule = PassRule(
+        window_years=edition.window_years,
+        all_binding_required=edition.all_binding_required,
+        reference_ratio_required=edition.reference_ratio_required,
+        veto_in_window=edition.veto_in_window,
     )
+    inputs = {}
+    for year in years:
+        used = set(edition.window(year)) | baselines
+        observations: dict[int, list[Observation]] = defaultdict(list)
+        for v in values:
+            if v.year in used:
+                observations[v.data_element_id].append(
+                    Observation(
+                        year=v.year,
+                        status=v.status,
+                        value=v.value,
+                        answer=v.answer,
+                        source=v.source,
+                    )
+                )
+        targets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+        for t in all_targets:
+            if t.year in used:
+                targets[t.data_element_id].append((t.year, t.target))
+        context = (region, declared, observations, targets, departments)
+        inputs[year] = AssessmentInput(
+            region_code=region.code,
+            region_name=region.name,
+            edition_code=edition.code,
+            year=year,
+            mode=Mode(mode),
+            pass_rule=pass_rule,
+            indicators=tuple(_spec(ind, codes.get(ind.parent_id), *context) for ind in indicators),
+            veto_events=vetoes,
+        )
+    return inputs
 
 
 def _not_applicable(ind: Indicator, region: Region, criterion, declared) -> tuple[str, str] | None:

@@ -1,60 +1,84 @@
-"""The scorecard as consumers and pages read it, built from a stored snapshot."""
+"""The scorecard as API consumers and exports read it: plain data built from a
+:class:`~assessments.selectors.Scorecard` (its typed result read by attribute)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils import timezone
 
-from assessments.models import AssessmentSnapshot
+from assessments.scoring import IndicatorResult, MissingItem
+from assessments.selectors import Scorecard
 
 
-def scorecard_payload(snapshot: AssessmentSnapshot) -> dict:
-    r = snapshot.result
+def _number(value):
+    """Decimals travel as strings (exactly as computed); yes/no answers stay booleans."""
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def scorecard_payload(card: Scorecard) -> dict:
+    r = card.result
     return {
-        "region": {"code": snapshot.region.code, "name": snapshot.region.name},
-        "edition": {"code": snapshot.edition.code, "name": snapshot.edition.name},
-        "year": r["year"],
-        "mode": r["mode"],
-        "window": r["window"],
-        "as_of": snapshot.as_of,
-        "input_hash": snapshot.input_hash,
-        "stale": snapshot.stale,
-        "verdict": r["verdict"],
-        "summary": r.get("summary", ""),
-        "summary_en": r.get("summary_en", ""),
-        "binding": {"met": r["binding_met"], "applicable": r["binding_applicable"]},
+        "region": {"code": card.region.code, "name": card.region.name},
+        "edition": {"code": card.edition.code, "name": card.edition.name},
+        "year": r.year,
+        "mode": r.mode.value,
+        "window": list(r.window),
+        "as_of": card.as_of,
+        "input_hash": card.input_hash,
+        # Computed from the current data for every read, so never stale; kept for consumers.
+        "stale": False,
+        "verdict": r.verdict.value,
+        "summary": r.summary,
+        "summary_en": r.summary_en,
+        "binding": {"met": r.binding_met, "applicable": r.binding_applicable},
         "reference": {
-            "met": r["reference_met"],
-            "applicable": r["reference_applicable"],
-            "ratio": r["reference_ratio"],
-            "required": r["reference_required"],
+            "met": r.reference_met,
+            "applicable": r.reference_applicable,
+            "ratio": _number(r.reference_ratio),
+            "required": _number(r.reference_required),
         },
-        "veto_events": r["veto_events"],
-        "missing": r["missing"],
-        "indicators": [indicator_row(i) for i in r["indicators"]],
+        "veto_events": [
+            {"date": e.date, "kind": e.kind, "description": e.description} for e in r.veto_events
+        ],
+        "missing": [missing_row(m) for m in r.missing],
+        "indicators": [indicator_row(i) for i in r.indicators],
     }
 
 
-def indicator_row(i: dict) -> dict:
+def missing_row(m: MissingItem) -> dict:
     return {
-        "code": i["code"],
-        "parent": i["parent_code"],
-        "name": i["name"],
-        "name_en": i["name_en"],
-        "type": i["category"],
-        "unit": i["unit"],
-        "value": i["value"],
-        "value_text": i.get("value_text", ""),
-        "years_used": i["years_used"],
-        "target_text": i["target_text"],
-        "target_text_en": i["target_text_en"],
-        "status": i["status"],
-        "gap": i["gap"],
-        "gap_text": i["gap_text"],
-        "gap_text_en": i["gap_text_en"],
-        "explanation": i["explanation"],
-        "explanation_en": i["explanation_en"],
-        "source": i.get("sources", []),
-        "departments": i.get("departments", []),
+        "code": m.code,
+        "name": m.name,
+        "name_en": m.name_en,
+        "status": m.status.value,
+        "years": list(m.years),
+        "departments": list(m.departments),
+        "departments_en": list(m.departments_en),
+    }
+
+
+def indicator_row(i: IndicatorResult) -> dict:
+    return {
+        "code": i.code,
+        "parent": i.parent_code,
+        "name": i.name,
+        "name_en": i.name_en,
+        "type": i.category,
+        "unit": i.unit,
+        "value": _number(i.value),
+        "value_text": i.value_text,
+        "years_used": list(i.years_used),
+        "target_text": i.target_text,
+        "target_text_en": i.target_text_en,
+        "status": i.status.value,
+        "gap": _number(i.gap),
+        "gap_text": i.gap_text,
+        "gap_text_en": i.gap_text_en,
+        "explanation": i.explanation,
+        "explanation_en": i.explanation_en,
+        "source": list(i.sources),
+        "departments": list(i.departments),
     }
 
 

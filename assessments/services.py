@@ -11,7 +11,7 @@ from django.db.models import Max, Min
 
 from assessments.inputs import build_input
 from assessments.models import AssessmentSnapshot
-from assessments.scoring import Mode, assess, fingerprint, result_from_dict, result_to_dict
+from assessments.scoring import Mode, assess, fingerprint, result_to_dict
 from indicators import selectors
 from indicators.choices import EditionStatus
 from indicators.models import CriterionRule, FrameworkEdition, IndicatorValue, Region
@@ -142,24 +142,3 @@ def mark_stale(region_id: int) -> int:
     return AssessmentSnapshot.objects.filter(region_id=region_id, is_current=True).update(
         stale=True
     )
-
-
-def current_result(snapshot: AssessmentSnapshot):
-    return result_from_dict(snapshot.result)
-
-
-def current_snapshot(
-    *,
-    region: Region,
-    edition: FrameworkEdition,
-    year: int,
-    mode: Mode | str,
-    now: datetime.datetime,
-) -> AssessmentSnapshot:
-    """The stored current snapshot, computed first when there is none or it is stale."""
-    snapshot = AssessmentSnapshot.objects.filter(
-        region=region, edition=edition, year=year, mode=Mode(mode).value, is_current=True
-    ).first()
-    if snapshot is None or snapshot.stale:
-        snapshot = snapshot_refresh(region=region, edition=edition, year=year, mode=mode, now=now)
-    return snapshot

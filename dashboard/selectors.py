@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from assessments.models import AssessmentSnapshot
+from assessments.scoring import AssessmentResult, IndicatorResult
 from indicators import selectors as indicator_selectors
 from indicators.choices import ResponsibilityRole, ValueStatus
 from indicators.models import (
@@ -34,10 +34,10 @@ def top_level(edition: FrameworkEdition) -> list[Indicator]:
     )
 
 
-def domain_counts(result: dict, indicators: list[Indicator]) -> list[dict]:
+def domain_counts(result: AssessmentResult, indicators: list[Indicator]) -> list[dict]:
     """Per domain, how many top-level indicators are met, not met, missing, pending or not
     applicable."""
-    status = {i["code"]: i["status"] for i in result["indicators"]}
+    status = {i.code: i.status.value for i in result.indicators}
     domains: dict[int, dict] = {}
     for ind in indicators:
         domain = ind.task.domain
@@ -49,26 +49,39 @@ def domain_counts(result: dict, indicators: list[Indicator]) -> list[dict]:
     return list(domains.values())
 
 
-def gap_list(result: dict) -> list[dict]:
+@dataclass(frozen=True)
+class Gap:
+    """A top-level indicator standing in the way, with who owes what for it."""
+
+    indicator: IndicatorResult
+    owed_by: tuple[str, ...]
+    owed_by_en: tuple[str, ...]
+    missing_years: tuple[int, ...]
+
+
+def gap_list(result: AssessmentResult) -> list[Gap]:
     """Top-level indicators standing in the way: binding first, then not met before missing."""
-    rows = [
-        i for i in result["indicators"] if i["parent_code"] is None and i["status"] in PROBLEM_ORDER
-    ]
-    code_order = {i["code"]: n for n, i in enumerate(result["indicators"])}
-    missing = {m["code"]: m for m in result["missing"]}
-    for row in rows:
-        row["owed_by"] = missing.get(row["code"], {}).get("departments") or row.get(
-            "departments", []
-        )
-        row["missing_years"] = missing.get(row["code"], {}).get(
-            "years", row.get("missing_years", [])
+    code_order = {i.code: n for n, i in enumerate(result.indicators)}
+    missing = {m.code: m for m in result.missing}
+    rows = []
+    for item in result.indicators:
+        if item.parent_code is not None or item.status.value not in PROBLEM_ORDER:
+            continue
+        owed = missing.get(item.code)
+        rows.append(
+            Gap(
+                indicator=item,
+                owed_by=(owed.departments if owed else ()) or item.departments,
+                owed_by_en=(owed.departments_en if owed else ()) or item.departments_en,
+                missing_years=owed.years if owed else item.missing_years,
+            )
         )
     return sorted(
         rows,
-        key=lambda i: (
-            i["category"] != "binding",
-            PROBLEM_ORDER[i["status"]],
-            code_order[i["code"]],
+        key=lambda g: (
+            g.indicator.category != "binding",
+            PROBLEM_ORDER[g.indicator.status.value],
+            code_order[g.indicator.code],
         ),
     )
 
@@ -119,17 +132,6 @@ def completeness(
     return sorted(
         rows.values(), key=lambda r: (-r.overdue, -r.counts["missing"], r.department.code)
     )
-
-
-def snapshots_by_year(
-    region: Region, edition: FrameworkEdition, mode: str
-) -> dict[int, AssessmentSnapshot]:
-    return {
-        s.year: s
-        for s in AssessmentSnapshot.objects.filter(
-            region=region, edition=edition, mode=mode, is_current=True
-        ).only("year", "result", "as_of", "verdict")
-    }
 
 
 def indicator_detail(region: Region, indicator: Indicator, user) -> dict:

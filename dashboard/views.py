@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_of
-from assessments import selectors, services
+from assessments import selectors
 from assessments.choices import Mode
 from dashboard import selectors as pages
 from indicators import selectors as indicator_selectors
 from indicators.choices import EditionStatus, ValueStatus
 from indicators.models import FrameworkEdition, Indicator, IndicatorValue, Region
+from indicators.models.values import YEAR_MAX, YEAR_MIN
 
 
 def _region(request, code: str) -> Region:
@@ -44,17 +44,13 @@ class Choice:
         wanted = request.GET.get("edition")
         self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
         self.editions = sorted(editions, key=lambda e: e != own)
-        span = IndicatorValue.objects.filter(region__in=regions or [region]).aggregate(
-            lo=Min("year"), hi=Max("year")
-        )
-        default_year = span["hi"] or timezone.localdate().year - 1
-        first = span["lo"] or default_year
-        self.years = list(range(default_year, first - 1, -1))
+        self.years = selectors.data_years(regions or [region])
+        default_year = self.years[0] if self.years else timezone.localdate().year - 1
         try:
             year = int(request.GET.get("year", default_year))
         except ValueError:
             year = default_year
-        self.year = year if 2000 <= year <= 2100 else default_year
+        self.year = year if YEAR_MIN <= year <= YEAR_MAX else default_year
         if self.year not in self.years:
             self.years.insert(0, self.year)
         mode = request.GET.get("mode", Mode.OFFICIAL)
@@ -75,6 +71,9 @@ def home(request):
             "department", region=request.user.region.code, code=request.user.department.code
         )
     if request.user.region_id:
+        if request.user.region.children.exists() and selectors.may_read_scores(request.user):
+            # A city's creation office and leaders follow their districts side by side.
+            return redirect("compare")
         return redirect("overview", region=request.user.region.code)
     region = indicator_selectors.regions_for_user(request.user).filter(values__isnull=False).first()
     if region is None:
@@ -91,21 +90,17 @@ def overview(request, region: str):
         return redirect("department", region=region, code=request.user.department.code)
     _require_scores(request, region_obj)
     choice = Choice(request, region_obj)
-    snapshot = services.current_snapshot(
-        region=region_obj,
-        edition=choice.edition,
-        year=choice.year,
-        mode=choice.mode,
-        now=timezone.now(),
+    card = selectors.scorecard(
+        region=region_obj, edition=choice.edition, year=choice.year, mode=choice.mode
     )
-    result = snapshot.result
+    result = card.result
     indicators = pages.top_level(choice.edition)
     domains = pages.domain_counts(result, indicators)
-    ratio = result["reference_ratio"]
+    ratio = result.reference_ratio
     charts = {
         "gauge": {
             "value": round(float(ratio) * 100, 1) if ratio is not None else None,
-            "required": round(float(result["reference_required"]) * 100, 1),
+            "required": round(float(result.reference_required) * 100, 1),
             "label": _("Reference indicators met"),
             "requiredLabel": _("required"),
         },
@@ -128,12 +123,12 @@ def overview(request, region: str):
     context = {
         "region": region_obj,
         "choice": choice,
-        "snapshot": snapshot,
+        "scorecard": card,
         "result": result,
         "domains": domains,
         "gaps": pages.gap_list(result),
         "completeness": pages.completeness(
-            region_obj, choice.edition, result["window"], timezone.localdate()
+            region_obj, choice.edition, list(result.window), timezone.localdate()
         ),
         "charts": charts,
         "codes": {i.code: i for i in indicators},
@@ -158,11 +153,15 @@ def indicator(request, region: str, edition: str, code: str):
     mode = request.GET.get("mode", Mode.OFFICIAL)
     mode = mode if mode in Mode.values else Mode.OFFICIAL
     scores_visible = selectors.may_read_scores(request.user)
-    by_year = pages.snapshots_by_year(region_obj, edition_obj, mode) if scores_visible else {}
-    statuses = {
-        year: next((i for i in snap.result["indicators"] if i["code"] == code), None)
-        for year, snap in sorted(by_year.items())
-    }
+    statuses = {}
+    if scores_visible:
+        years = sorted(selectors.data_years([region_obj]))
+        cards = selectors.scorecards(
+            regions=[region_obj], edition=edition_obj, years=years, mode=mode
+        )
+        for year in years:
+            result = cards[(region_obj.pk, year)].result
+            statuses[year] = next((i for i in result.indicators if i.code == code), None)
     charts = _indicator_charts(detail, statuses)
     context = {
         "region": region_obj,
@@ -264,27 +263,15 @@ def compare(request):
         raise Http404
     anchor = next((r for r in regions if r.pk == request.user.region_id), regions[0])
     choice = Choice(request, anchor, regions)
-    snapshots = {
-        s.region_id: s
-        for s in selectors.snapshots_for_user(request.user).filter(
-            edition=choice.edition, year=choice.year, mode=choice.mode, is_current=True
-        )
-    }
+    cards = selectors.scorecards(
+        regions=regions, edition=choice.edition, years=[choice.year], mode=choice.mode
+    )
     rows = []
     for region in regions:
-        snap = snapshots.get(region.pk)
-        if snap is None or snap.stale:
-            snap = services.current_snapshot(
-                region=region,
-                edition=choice.edition,
-                year=choice.year,
-                mode=choice.mode,
-                now=timezone.now(),
-            )
-        if snap is not None:
-            rows.append({"region": region, "snapshot": snap})
+        card = cards[(region.pk, choice.year)]
+        rows.append({"region": region, "card": card, "result": card.result})
     rows.sort(
-        key=lambda r: (r["snapshot"].reference_ratio is None, -(r["snapshot"].reference_ratio or 0))
+        key=lambda r: (r["result"].reference_ratio is None, -(r["result"].reference_ratio or 0))
     )
     charts = {
         "compare": {
@@ -293,14 +280,14 @@ def compare(request):
                 for r in rows
             ],
             "ratios": [
-                round(float(r["snapshot"].reference_ratio) * 100, 1)
-                if r["snapshot"].reference_ratio is not None
+                round(float(r["result"].reference_ratio) * 100, 1)
+                if r["result"].reference_ratio is not None
                 else None
                 for r in rows
             ],
             "binding": [
-                round(100 * r["snapshot"].binding_met / r["snapshot"].binding_applicable, 1)
-                if r["snapshot"].binding_applicable
+                round(100 * r["result"].binding_met / r["result"].binding_applicable, 1)
+                if r["result"].binding_applicable
                 else None
                 for r in rows
             ],

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from assessments.services import current_snapshot
+from assessments.services import snapshot_refresh
 from indicators import services
 from indicators.choices import ValueStatus
 from indicators.models import FrameworkEdition, Indicator
@@ -75,7 +75,7 @@ def snapshots(world, zhonglou, tianning) -> None:
     """A stored scorecard of each district (for the assessments endpoints)."""
     edition = FrameworkEdition.objects.get(code="jiangsu-county-2019")
     for region in (tianning, zhonglou):
-        world.snapshot = current_snapshot(
+        world.snapshot = snapshot_refresh(
             region=region, edition=edition, year=2021, mode="official", now=timezone.now()
         )
 

@@ -28,7 +28,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from assessments.services import current_snapshot
+from assessments.services import snapshot_refresh
 from indicators import services
 from indicators.choices import ValueStatus
 from indicators.models import FrameworkEdition, IndicatorValue
@@ -105,7 +105,7 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
     )
     approved = IndicatorValue.objects.filter(region=zhonglou, status=ValueStatus.APPROVED).first()
     edition = FrameworkEdition.objects.get(code="jiangsu-county-2019")
-    snapshot = current_snapshot(
+    snapshot = snapshot_refresh(
         region=zhonglou, edition=edition, year=2021, mode="official", now=timezone.now()
     )
     responsibility = clerk_a.department.responsibilities.first()

@@ -8,8 +8,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django.utils.http import http_date
 
+from assessments import services as assessment_services
 from assessments.models import AssessmentSnapshot
 from indicators import services
 from indicators.choices import ValueStatus, VetoKind
@@ -205,12 +207,23 @@ def test_scorecard_of_a_region_out_of_scope_is_404(as_reviewer, figures):
 # --- conditional requests -----------------------------------------------------------------
 
 
-def test_scorecard_sends_etag_and_last_modified(as_reviewer, figures):
+def test_scorecard_sends_etag_and_last_modified(as_reviewer, snapshots):
     response = as_reviewer.get(URL)
-    snapshot = AssessmentSnapshot.objects.get(region__code="320404", is_current=True, year=2021)
+    snapshot = AssessmentSnapshot.objects.get(
+        region__code="320404", is_current=True, year=2021, mode="official"
+    )
     assert response["ETag"].startswith('"') and response["ETag"].endswith('"')
     assert response["Last-Modified"] == http_date(snapshot.as_of.timestamp())
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_scorecard_with_no_stored_snapshot_is_computed_and_stores_nothing(as_reviewer, figures):
+    first = as_reviewer.get(URL)
+    second = as_reviewer.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first.status_code == 200 and first.json()["verdict"]
+    assert second.status_code == 304  # same inputs, same ETag, though computed each time
+    assert not AssessmentSnapshot.objects.exists()
 
 
 def test_if_none_match_with_the_etag_is_304(as_reviewer, figures):
@@ -233,7 +246,7 @@ def test_if_none_match_with_another_etag_is_200(as_reviewer, figures):
     assert response.status_code == 200 and response.json()["verdict"]
 
 
-def test_if_modified_since_is_304_until_the_scorecard_changes(as_reviewer, figures):
+def test_if_modified_since_is_304_until_the_scorecard_changes(as_reviewer, snapshots):
     last_modified = as_reviewer.get(URL)["Last-Modified"]
     response = as_reviewer.get(URL, HTTP_IF_MODIFIED_SINCE=last_modified)
     assert response.status_code == 304 and response.content == b""
@@ -292,11 +305,13 @@ SNAPSHOT_KEYS = {
 
 
 @pytest.fixture
-def snapshots(as_reviewer, figures):
-    """Scorecards asked for two years and both modes leave four snapshots."""
+def snapshots(figures, zhonglou, catalogue):
+    """Four stored snapshots: two years, both modes (the recompute stores them)."""
     for year in (2020, 2021):
         for mode in ("official", "provisional"):
-            assert as_reviewer.get(URL, {"year": year, "mode": mode}).status_code == 200
+            assessment_services.snapshot_refresh(
+                region=zhonglou, edition=catalogue, year=year, mode=mode, now=timezone.now()
+            )
 
 
 def test_assessments_list_the_stored_snapshots(as_reviewer, snapshots):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,7 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments import selectors, services
+from assessments import selectors
 from assessments.api.serializers import ScorecardSerializer, SnapshotSerializer
 from assessments.choices import Mode
 from assessments.filtersets import SnapshotFilter
@@ -81,7 +80,8 @@ class ScorecardView(APIView):
         description=(
             "The verdict (eligible / not_eligible / incomplete), binding and reference counts, "
             "veto events in the window, what is missing and who owes it, and one explained row "
-            "per indicator, from the stored snapshot (computed on first request). Sends ETag and "
+            "per indicator, from the stored snapshot (computed for the response when it is missing "
+            "or stale; a read never stores anything). Sends ETag and "
             "Last-Modified and answers conditional requests with 304. `?format=csv` or `xlsx` "
             "gives one row per indicator."
         ),
@@ -121,16 +121,15 @@ class ScorecardView(APIView):
             if edition is None:
                 raise exceptions.NotFound("No framework edition is in force.")
         year = params.get("year") or indicator_selectors.default_year(region)
-        snapshot = services.current_snapshot(
-            region=region, edition=edition, year=year, mode=params["mode"], now=timezone.now()
-        )
+        card = selectors.scorecard(region=region, edition=edition, year=year, mode=params["mode"])
         fmt = request.accepted_renderer.format
-        etag = quote_etag(f"{snapshot.pk}-{snapshot.input_hash[:20]}-{fmt}")
-        last_modified = http_date(snapshot.as_of.timestamp())
-        if self._not_modified(request, etag, snapshot):
+        # The input fingerprint names the content: equal inputs give an equal scorecard.
+        etag = quote_etag(f"{card.input_hash[:32]}-{fmt}")
+        last_modified = http_date(card.as_of.timestamp())
+        if self._not_modified(request, etag, card):
             response = Response(status=304)
         else:
-            payload = scorecard_payload(snapshot)
+            payload = scorecard_payload(card)
             data = ScorecardSerializer(payload).data
             response = Response(tabular_rows(payload) if fmt in ("csv", "xlsx") else data)
         response["ETag"] = etag
@@ -139,11 +138,11 @@ class ScorecardView(APIView):
         return response
 
     @staticmethod
-    def _not_modified(request, etag: str, snapshot) -> bool:
+    def _not_modified(request, etag: str, card) -> bool:
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None:
             # Weak comparison (RFC 9110 §13.1.2): a proxy that compresses may send W/"…" back.
             tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
             return etag in tags or if_none_match.strip() == "*"
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return since is not None and int(snapshot.as_of.timestamp()) <= since
+        return since is not None and int(card.as_of.timestamp()) <= since

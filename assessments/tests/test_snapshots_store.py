@@ -10,10 +10,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from assessments import services
+from assessments import selectors, services
 from assessments.inputs import build_input
 from assessments.models import AssessmentSnapshot
-from assessments.scoring import assess, fingerprint, result_to_dict
+from assessments.scoring import assess, fingerprint, result_from_dict, result_to_dict
 from indicators.choices import ValueStatus
 from indicators.models import FrameworkEdition, Indicator
 
@@ -21,7 +21,6 @@ from .snapshot_helpers import (
     NOW,
     SEWAGE,
     STRAW,
-    current,
     indicator,
     key_rows,
     refresh,
@@ -93,7 +92,7 @@ def test_the_stored_result_reads_back_as_the_engine_computes_it(zhonglou, catalo
     write_value(zhonglou, SEWAGE, 2020, 88, status=ValueStatus.SUBMITTED)
     stored = AssessmentSnapshot.objects.get(pk=refresh(zhonglou, catalogue).pk)
 
-    assert services.current_result(stored) == assess(
+    assert result_from_dict(stored.result) == assess(
         build_input(zhonglou, catalogue, 2021, "official")
     )
 
@@ -180,33 +179,59 @@ def test_each_edition_has_its_own_snapshot(zhonglou, catalogue):
     assert len(other.result["indicators"]) == Indicator.objects.filter(edition=national).count()
 
 
-def test_current_snapshot_computes_once_then_reads_the_stored_row(zhonglou, catalogue):
+def test_the_scorecard_reads_the_stored_snapshot_without_scoring(zhonglou, catalogue):
     write_value(zhonglou, STRAW, 2021, 97)
+    stored = refresh(zhonglou, catalogue, now=NOW)
     args = {"region": zhonglou, "edition": catalogue, "year": 2021, "mode": "official"}
 
-    first = services.current_snapshot(**args, now=NOW)
     with CaptureQueriesContext(connection) as queries:
-        again = services.current_snapshot(**args, now=LATER)
+        card = selectors.scorecard(**args, now=LATER)
 
-    assert again.pk == first.pk
     assert len(queries) == 1  # one read, no scoring
-    assert key_rows(zhonglou, catalogue).count() == 1
+    assert card.stored and card.as_of == NOW and card.input_hash == stored.input_hash
+    assert card.result == result_from_dict(stored.result)
 
 
-def test_current_snapshot_recomputes_a_stale_snapshot(zhonglou, catalogue):
+def test_a_missing_snapshot_is_computed_in_memory_and_nothing_is_stored(zhonglou, catalogue):
+    write_value(zhonglou, STRAW, 2021, 97)
+
+    card = selectors.scorecard(
+        region=zhonglou, edition=catalogue, year=2021, mode="official", now=LATER
+    )
+
+    assert not card.stored and card.as_of == LATER
+    assert card.result == assess(build_input(zhonglou, catalogue, 2021, "official"))
+    assert not AssessmentSnapshot.objects.exists()
+
+
+def test_a_stale_snapshot_is_computed_in_memory_and_left_for_the_recompute(zhonglou, catalogue):
     straw = write_value(zhonglou, STRAW, 2021, 97)
     old = refresh(zhonglou, catalogue, now=NOW)
     straw.value = 85
     straw.save()
     services.mark_stale(zhonglou.pk)
 
-    fresh = services.current_snapshot(
+    card = selectors.scorecard(
         region=zhonglou, edition=catalogue, year=2021, mode="official", now=LATER
     )
 
-    assert fresh.pk != old.pk and not fresh.stale
-    assert indicator(fresh, "25.1")["status"] == "not_met"
-    assert current(zhonglou, catalogue) == fresh
+    assert not card.stored and card.as_of == LATER
+    assert next(i for i in card.result.indicators if i.code == "25.1").status == "not_met"
+    assert list(key_rows(zhonglou, catalogue)) == [old]  # nothing written, still stale
+    old.refresh_from_db()
+    assert old.stale and old.is_current
+
+
+def test_a_stale_snapshot_whose_inputs_did_not_change_reads_as_stored(zhonglou, catalogue):
+    write_value(zhonglou, STRAW, 2021, 97)
+    stored = refresh(zhonglou, catalogue, now=NOW)
+    services.mark_stale(zhonglou.pk)
+
+    card = selectors.scorecard(
+        region=zhonglou, edition=catalogue, year=2021, mode="official", now=LATER
+    )
+
+    assert card.stored and card.as_of == NOW and card.input_hash == stored.input_hash
 
 
 def test_a_stale_snapshot_whose_inputs_did_not_change_is_cleared_in_place(zhonglou, catalogue):

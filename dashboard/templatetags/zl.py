@@ -68,20 +68,27 @@ def english() -> bool:
     return (get_language() or "").startswith("en")
 
 
+def _field(item, key: str):
+    """A field of a dict, a result object or a model alike."""
+    if isinstance(item, dict):
+        return item.get(key)
+    return getattr(item, key, None)
+
+
 @register.simple_tag
-def bi(item: dict, key: str):
+def bi(item, key: str):
     """The English variant of a field (``key_en``) when the page is in English and it exists."""
     if english():
-        value = item.get(f"{key}_en")
+        value = _field(item, f"{key}_en")
         if value:
             return value
-    return item.get(key, "")
+    return _field(item, key) or ""
 
 
 @register.filter
-def bilist(item: dict, key: str) -> str:
-    values = item.get(f"{key}_en") if english() else None
-    values = values or item.get(key) or []
+def bilist(item, key: str) -> str:
+    values = _field(item, f"{key}_en") if english() else None
+    values = values or _field(item, key) or []
     return ("、" if not english() else ", ").join(values)
 
 

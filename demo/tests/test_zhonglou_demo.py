@@ -23,7 +23,7 @@ PUBLICITY = "中共常州市钟楼区委宣传部"
 
 @pytest.fixture
 def scorecard(zhonglou_demo, catalogue):
-    return services.current_snapshot(
+    return services.snapshot_refresh(
         region=zhonglou_demo, edition=catalogue, year=2021, mode="official", now=NOW
     )
 
@@ -117,7 +117,7 @@ def test_loading_the_demo_queues_one_recompute_that_stores_every_snapshot(
 def test_the_demo_scores_the_same_in_both_modes_as_every_value_is_approved(
     zhonglou_demo, catalogue, scorecard
 ):
-    provisional = services.current_snapshot(
+    provisional = services.snapshot_refresh(
         region=zhonglou_demo, edition=catalogue, year=2021, mode="provisional", now=NOW
     )
 

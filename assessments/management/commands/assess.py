@@ -8,9 +8,9 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from assessments import services
-from assessments.scoring import Mode
-from indicators import selectors
+from assessments import selectors
+from assessments.scoring import Mode, result_to_dict
+from indicators import selectors as indicator_selectors
 from indicators.models import FrameworkEdition, Region
 
 STATUS_ZH = {
@@ -35,7 +35,10 @@ def _cell(text: str, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Score a region for an assessment year and print the scorecard (stores the snapshot)."
+    help = (
+        "Print a region's scorecard for an assessment year: the stored verdict, or the verdict "
+        "computed from the current data when none is stored or it is stale (stores nothing)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="GB/T 2260 code, e.g. 320404")
@@ -51,61 +54,59 @@ class Command(BaseCommand):
         edition_obj = (
             FrameworkEdition.objects.filter(code=edition).first()
             if edition
-            else selectors.region_edition(region_obj)
+            else indicator_selectors.region_edition(region_obj)
         )
         if edition_obj is None:
             raise CommandError(f"No edition {edition!r}." if edition else "No edition in force.")
-        snapshot = services.snapshot_refresh(
-            region=region_obj, edition=edition_obj, year=year, mode=mode, now=timezone.now()
-        )
+        card = selectors.scorecard(region=region_obj, edition=edition_obj, year=year, mode=mode)
         if format == "json":
             payload = {
-                "as_of": snapshot.as_of.isoformat(),
-                "input_hash": snapshot.input_hash,
+                "as_of": card.as_of.isoformat(),
+                "input_hash": card.input_hash,
                 "edition": edition_obj.code,
-                **snapshot.result,
+                **result_to_dict(card.result),
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-        self._table(region_obj, edition_obj, snapshot)
+        self._table(region_obj, edition_obj, card)
 
-    def _table(self, region, edition, snapshot) -> None:
-        r = snapshot.result
+    def _table(self, region, edition, card) -> None:
+        r = card.result
         out = self.stdout.write
-        window = r["window"]
+        window = r.window
         out(f"{region.name} ({region.code}) · {edition.name} ({edition.code})")
-        out(f"评估年 year {r['year']} · {r['mode']}")
-        as_of = timezone.localtime(snapshot.as_of).strftime("%Y-%m-%d %H:%M")
+        out(f"评估年 year {r.year} · {r.mode}")
+        as_of = timezone.localtime(card.as_of).strftime("%Y-%m-%d %H:%M")
         out(f"数据年份 window {window[0]}–{window[-1]} · as of {as_of}")
-        out(f"结论 verdict: {VERDICT_ZH[r['verdict']]} ({r['verdict']})")
-        ratio = r["reference_ratio"]
+        out(f"结论 verdict: {VERDICT_ZH[r.verdict]} ({r.verdict})")
+        ratio = r.reference_ratio
         ratio_text = f"{float(ratio) * 100:.1f}%" if ratio is not None else "—"
         out(
-            f"约束性 binding: {r['binding_met']}/{r['binding_applicable']} met · "
-            f"参考性 reference: {r['reference_met']}/{r['reference_applicable']} met "
-            f"({ratio_text}, required {float(r['reference_required']) * 100:.0f}%) · "
-            f"一票否决 veto events in window: {len(r['veto_events'])}"
+            f"约束性 binding: {r.binding_met}/{r.binding_applicable} met · "
+            f"参考性 reference: {r.reference_met}/{r.reference_applicable} met "
+            f"({ratio_text}, required {float(r.reference_required) * 100:.0f}%) · "
+            f"一票否决 veto events in window: {len(r.veto_events)}"
         )
-        out(r.get("summary", ""))
+        out(r.summary)
         out("")
         widths = (6, 30, 14, 26, 8, 22)
         header = ("code", "indicator 指标", "value 数值", "target 目标", "status", "gap 差距")
         out("  ".join(_cell(h, w) for h, w in zip(header, widths, strict=True)))
-        for item in r["indicators"]:
-            indent = "  " if item["parent_code"] else ""
+        for item in r.indicators:
+            indent = "  " if item.parent_code else ""
             row = (
-                indent + item["code"],
-                indent + item["name"],
-                item.get("value_text") or "—",
-                item["target_text"] or "—",
-                STATUS_ZH[item["status"]],
-                item["gap_text"] or "",
+                indent + item.code,
+                indent + item.name,
+                item.value_text or "—",
+                item.target_text or "—",
+                STATUS_ZH[item.status],
+                item.gap_text or "",
             )
             out("  ".join(_cell(c, w) for c, w in zip(row, widths, strict=True)))
-        if r["missing"]:
+        if r.missing:
             out("")
             out("缺数据 missing / 待审核 pending:")
-            for m in r["missing"]:
-                years = ", ".join(str(y) for y in m["years"])
-                depts = "、".join(m["departments"]) or "创建办"
-                out(f"  {m['code']} {m['name']} ({years}) — {depts}")
+            for m in r.missing:
+                years = ", ".join(str(y) for y in m.years)
+                depts = "、".join(m.departments) or "创建办"
+                out(f"  {m.code} {m.name} ({years}) — {depts}")
