@@ -38,9 +38,11 @@ test: install
 bench: install
 	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py
 
+## lint: ruff, and the import layering of .importlinter (docs/architecture.md)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

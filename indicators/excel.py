@@ -25,7 +25,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,8 +33,8 @@ from indicators import selectors, services
 from indicators.choices import ValueKind
 from indicators.models import DataElement, IndicatorValue, Region
 from indicators.validation import parse_answer, parse_number
+from zhonglou.spreadsheets import set_text
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_UPLOAD_ROWS = 5000
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8D6")
@@ -64,14 +63,6 @@ def template_columns() -> list[Column]:
         Column("note", _("Note"), 30, editable=True),
         Column("version", _("Version"), 8),
     ]
-
-
-def set_text(cell: Cell, text: str) -> None:
-    """Write user text as a text cell: never a formula, whatever it begins with. Control
-    characters a worksheet cannot hold (e.g. a vertical tab pasted from Word) are dropped
-    rather than failing the whole file."""
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell.data_type = "s"
 
 
 def _header(ws, columns: Sequence[Column]) -> None:

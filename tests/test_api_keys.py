@@ -11,10 +11,13 @@ from django.contrib.messages import get_messages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.api.throttling import ApiKeyRateThrottle, SessionUserRateThrottle
 from accounts.api_keys import hash_key
 from accounts.models import ApiKey
+from assessments.services import region_refresh
 from indicators.choices import ValueStatus
 from tests.api_helpers import (
     API,
@@ -28,7 +31,6 @@ from tests.api_helpers import (
     results,
     session_client,
 )
-from zhonglou.api.throttling import ApiKeyRateThrottle, SessionUserRateThrottle
 
 pytestmark = pytest.mark.usefixtures("clear_cache")
 
@@ -132,6 +134,8 @@ def test_write_key_acts_as_its_owner(clerk_a, zhonglou):
 def both_districts(zhonglou, tianning):
     zl = make_value(zhonglou, STRAW, 2021, status=ValueStatus.APPROVED)
     tn = make_value(tianning, STRAW, 2021, status=ValueStatus.APPROVED)
+    for region in (zhonglou, tianning):  # the recompute stores each district's verdict
+        region_refresh(region=region, years=[2021], now=timezone.now())
     return zl, tn
 
 

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import HasRole, restrict
 from assessments import selectors
 from assessments.api.serializers import ScorecardSerializer, SnapshotSerializer
 from assessments.choices import Mode
@@ -24,7 +25,6 @@ from indicators import selectors as indicator_selectors
 from indicators.api.views import LIST_ERRORS, READ_ERRORS
 from indicators.models import FrameworkEdition
 from zhonglou.api.errors import ErrorSerializer
-from zhonglou.api.permissions import HasRole, restrict
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
 

@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from accounts.api.permissions import key_regions, restrict
 from indicators import selectors, services
 from indicators.api import serializers as s
 from indicators.filtersets import IndicatorFilter, ValueFilter
@@ -32,7 +33,6 @@ from indicators.models import (
 )
 from indicators.views import evidence_file_response
 from zhonglou.api.errors import Conflict, ErrorSerializer
-from zhonglou.api.permissions import key_regions, restrict
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
 ERRORS = {

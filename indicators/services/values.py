@@ -32,9 +32,10 @@ from indicators.models import (
 from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, YEAR_MAX, YEAR_MIN
 from indicators.signals import region_data_changed
 from indicators.validation import is_large_change, value_errors
+from zhonglou.errors import ConflictError
 
 
-class StaleEdit(ValidationError):
+class StaleEdit(ConflictError):
     """Someone saved the value after the actor loaded it; nothing was written."""
 
 

@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from indicators.services import StaleEdit
+from zhonglou.errors import ConflictError
 
 
 class Conflict(exceptions.APIException):
@@ -28,9 +28,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def _django_to_drf(exc):
-    if isinstance(exc, StaleEdit):
+    if isinstance(exc, ConflictError):
         conflict = Conflict(" ".join(exc.messages))
-        conflict.details = {"current_version": (exc.params or {}).get("current_version")}
+        conflict.details = {"current_version": None, **(exc.params or {})}
         return conflict
     if isinstance(exc, DjangoValidationError):
         detail = (

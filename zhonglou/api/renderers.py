@@ -12,7 +12,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from rest_framework.renderers import BaseRenderer
 
-from indicators.excel import FORMULA_PREFIXES, set_text
+from zhonglou.spreadsheets import FORMULA_PREFIXES, set_text
 
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 

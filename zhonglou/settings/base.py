@@ -162,13 +162,13 @@ ASSESSMENT_BATCH_SIZE = read_int("ASSESSMENT_BATCH_SIZE", 50)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "zhonglou.api.auth.ApiKeyAuthentication",
+        "accounts.api.auth.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["zhonglou.api.permissions.HasRole"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasRole"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "zhonglou.api.throttling.ApiKeyRateThrottle",
-        "zhonglou.api.throttling.SessionUserRateThrottle",
+        "accounts.api.throttling.ApiKeyRateThrottle",
+        "accounts.api.throttling.SessionUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "api_key": read_str("API_KEY_RATE", "3000/hour"),

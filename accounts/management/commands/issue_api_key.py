@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.api_keys import new_key
 from accounts.models import ApiKey, User
-from indicators.models import Region
 
 
 class Command(BaseCommand):
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=owner).first()
         if user is None:
             raise CommandError(f"No user {owner!r}.")
-        regions = list(Region.objects.filter(code__in=region))
+        regions = list(ApiKey.regions.field.related_model.objects.filter(code__in=region))
         if len(regions) != len(set(region)):
             raise CommandError(f"Unknown region code among {region}.")
         key, prefix, digest = new_key()

@@ -47,7 +47,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "zhonglou.api.auth.ApiKeyAuthentication"
+    target_class = "accounts.api.auth.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 
     def get_security_definition(self, auto_schema):
