@@ -5,7 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role, role_of
+from accounts.scope import scope_of
 
 from .api_keys import new_key
 from .models import ApiKey, User
@@ -15,7 +15,7 @@ class AdministratorsOnly:
     """Users and keys are managed by administrators; other roles do not see these screens."""
 
     def _is_admin(self, request) -> bool:
-        return role_of(request.user) == Role.ADMIN
+        return scope_of(request.user).administers
 
     def has_module_permission(self, request):
         return self._is_admin(request)

@@ -38,9 +38,9 @@ class User(AbstractUser):
 
     @property
     def role(self):
-        from .roles import role_of
+        from .scope import scope_of
 
-        return role_of(self)
+        return scope_of(self).role
 
 
 class ApiKey(models.Model):

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import role_of
+from accounts.scope import scope_of
 from assessments import selectors
 from assessments.models import AssessmentSnapshot
 from indicators.admin.scoping import RoleAdminMixin
@@ -34,10 +34,10 @@ class AssessmentSnapshotAdmin(RoleAdminMixin, admin.ModelAdmin):
         return selectors.snapshots_for_user(request.user)
 
     def has_module_permission(self, request):
-        return selectors.may_read_scores(request.user)
+        return scope_of(request.user).reads_scores
 
     def has_view_permission(self, request, obj=None):
-        return role_of(request.user) is not None and selectors.may_read_scores(request.user)
+        return scope_of(request.user).reads_scores
 
     @admin.display(description=_("binding met"))
     def binding_label(self, obj):

@@ -16,24 +16,16 @@ from dataclasses import dataclass
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Role, role_of
+from accounts.scope import scope_of
 from assessments.inputs import build_inputs
 from assessments.models import AssessmentSnapshot
 from assessments.scoring import AssessmentResult, Mode, assess, fingerprint, result_from_dict
 from indicators import selectors as indicator_selectors
 from indicators.models import FrameworkEdition, IndicatorValue, Region
 
-SCORE_READERS = (Role.REVIEWER, Role.LEADER, Role.ADMIN)
-
-
-def may_read_scores(user) -> bool:
-    """Scorecards show every department's values, so clerks (who see only their own
-    department's values) read their department page instead."""
-    return role_of(user) in SCORE_READERS
-
 
 def snapshots_for_user(user) -> QuerySet[AssessmentSnapshot]:
-    if not may_read_scores(user):
+    if not scope_of(user).reads_scores:
         return AssessmentSnapshot.objects.none()
     regions = indicator_selectors.regions_for_user(user)
     return AssessmentSnapshot.objects.filter(region__in=regions).select_related("region", "edition")

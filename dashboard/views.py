@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, role_of
+from accounts.scope import scope_of
 from assessments import selectors
 from assessments.choices import Mode
 from dashboard import selectors as pages
@@ -26,8 +26,8 @@ def _region(request, code: str) -> Region:
     return get_object_or_404(regions, code=code)
 
 
-def _require_scores(request, region: Region):
-    if not selectors.may_read_scores(request.user):
+def _require_scores(request):
+    if not scope_of(request.user).reads_scores:
         raise Http404  # clerks have their department page; the scores are not theirs
 
 
@@ -63,15 +63,15 @@ class Choice:
 
 @login_required
 def home(request):
-    role = role_of(request.user)
-    if role is None:
+    scope = scope_of(request.user)
+    if not scope.active:
         raise PermissionDenied
-    if role == Role.CLERK and request.user.department_id:
+    if scope.is_clerk and scope.department_id:
         return redirect(
             "department", region=request.user.region.code, code=request.user.department.code
         )
     if request.user.region_id:
-        if request.user.region.children.exists() and selectors.may_read_scores(request.user):
+        if scope.reads_scores and scope.has_regions_below:
             # A city's creation office and leaders follow their districts side by side.
             return redirect("compare")
         return redirect("overview", region=request.user.region.code)
@@ -86,9 +86,9 @@ def home(request):
 @login_required
 def overview(request, region: str):
     region_obj = _region(request, region)
-    if role_of(request.user) == Role.CLERK:
+    if scope_of(request.user).is_clerk:
         return redirect("department", region=region, code=request.user.department.code)
-    _require_scores(request, region_obj)
+    _require_scores(request)
     choice = Choice(request, region_obj)
     card = selectors.scorecard(
         region=region_obj, edition=choice.edition, year=choice.year, mode=choice.mode
@@ -146,13 +146,14 @@ def indicator(request, region: str, edition: str, code: str):
         code=code,
     )
     detail = pages.indicator_detail(region_obj, ind, request.user)
-    if role_of(request.user) == Role.CLERK and not any(detail["values"].values()):
+    scope = scope_of(request.user)
+    if scope.is_clerk and not any(detail["values"].values()):
         supplied = indicator_selectors.elements_for_user(request.user)
         if not supplied.filter(pk__in=[leaf.data_element_id for leaf in detail["leaves"]]).exists():
             raise Http404
     mode = request.GET.get("mode", Mode.OFFICIAL)
     mode = mode if mode in Mode.values else Mode.OFFICIAL
-    scores_visible = selectors.may_read_scores(request.user)
+    scores_visible = scope.reads_scores
     statuses = {}
     if scores_visible:
         years = sorted(selectors.data_years([region_obj]))
@@ -242,15 +243,14 @@ def department(request, region: str, code: str):
             if cell["lead"] and cell["status"] in ("missing", "draft", "returned")
         ),
         "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"]),
-        "may_enter": role_of(request.user) in (Role.CLERK, Role.ADMIN),
+        "may_enter": scope_of(request.user).enters_values,
     }
     return render(request, "dashboard/department.html", context)
 
 
 @login_required
 def compare(request):
-    if not selectors.may_read_scores(request.user):
-        raise Http404
+    _require_scores(request)
     # Regions with data only: a city that collects no values of its own is no peer of its
     # districts.
     regions = list(

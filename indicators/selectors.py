@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Max, OuterRef, QuerySet, Subquery, When
 from django.utils import timezone
 
-from accounts.roles import Role, role_of
+from accounts.scope import scope_of
 from indicators import criteria as criteria_lib
 from indicators.choices import EditionStatus, ResponsibilityRole
 from indicators.models import (
@@ -37,41 +37,26 @@ def criterion_for(indicator: Indicator, region: Region) -> Criterion | None:
     )
 
 
-def _region_scope(user, prefix: str = "") -> Q:
-    """Which regions a user reads: a clerk their own; a reviewer or leader their own and the
-    regions directly under it (a city's creation office follows its districts)."""
-    own = Q(**{f"{prefix}pk": user.region_id})
-    if role_of(user) == Role.CLERK:
-        return own
-    return own | Q(**{f"{prefix}parent_id": user.region_id})
-
-
 def regions_for_user(user) -> QuerySet[Region]:
-    role = role_of(user)
-    if role == Role.ADMIN:
-        return Region.objects.all()
-    if role is None or user.region_id is None:
-        return Region.objects.none()
-    return Region.objects.filter(_region_scope(user))
+    """The regions the user reads (``Scope.region_q``)."""
+    return Region.objects.filter(scope_of(user).region_q())
 
 
 def elements_for_user(user, *, entry: bool = False) -> QuerySet[DataElement]:
     """Data elements whose values the user sees: a clerk those their department leads or
     supports, others every element. With ``entry``, those the user may enter: a clerk only
     those their department leads (a supporting department provides inputs, the lead enters)."""
-    role = role_of(user)
-    if role is None:
+    scope = scope_of(user)
+    if not scope.active:
         return DataElement.objects.none()
-    if role != Role.CLERK:
+    if not scope.is_clerk:
         return (
-            DataElement.objects.all()
-            if not entry or role == Role.ADMIN
-            else DataElement.objects.none()
+            DataElement.objects.all() if not entry or scope.is_admin else DataElement.objects.none()
         )
-    if user.department_id is None:
+    if scope.department_id is None:
         return DataElement.objects.none()
     responsibilities = Responsibility.objects.filter(
-        region_id=user.region_id, department_id=user.department_id
+        region_id=scope.region_id, department_id=scope.department_id
     )
     if entry:
         responsibilities = responsibilities.filter(role=ResponsibilityRole.LEAD)
@@ -79,17 +64,17 @@ def elements_for_user(user, *, entry: bool = False) -> QuerySet[DataElement]:
 
 
 def _scoped(queryset: QuerySet, user, *, element_field: str | None = "data_element") -> QuerySet:
-    role = role_of(user)
-    if role == Role.ADMIN:
+    scope = scope_of(user)
+    if scope.is_admin:
         return queryset
-    if role is None or user.region_id is None:
+    if not scope.active or scope.region_id is None:
         return queryset.none()
-    queryset = queryset.filter(_region_scope(user, "region__"))
-    if role == Role.CLERK and element_field is not None:
-        if user.department_id is None:
+    queryset = queryset.filter(scope.region_q("region__"))
+    if scope.is_clerk and element_field is not None:
+        if scope.department_id is None:
             return queryset.none()
         supplied = Responsibility.objects.filter(
-            region_id=user.region_id, department_id=user.department_id
+            region_id=scope.region_id, department_id=scope.department_id
         ).values("data_element")
         queryset = queryset.filter(**{f"{element_field}__in": supplied})
     return queryset
@@ -123,14 +108,14 @@ def year_locks_for_user(user) -> QuerySet[YearLock]:
 
 
 def departments_for_user(user) -> QuerySet[Department]:
-    role = role_of(user)
-    if role == Role.ADMIN:
+    scope = scope_of(user)
+    if scope.is_admin:
         return Department.objects.select_related("region")
-    if role is None or user.region_id is None:
+    if not scope.active or scope.region_id is None:
         return Department.objects.none()
-    departments = Department.objects.filter(_region_scope(user, "region__"))
-    if role == Role.CLERK:
-        departments = departments.filter(pk=user.department_id)
+    departments = Department.objects.filter(scope.region_q("region__"))
+    if scope.is_clerk:
+        departments = departments.filter(pk=scope.department_id)
     return departments.select_related("region")
 
 

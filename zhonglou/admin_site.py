@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import role_of
+from accounts.scope import scope_of
 
 
 class ZhonglouAdminSite(admin.AdminSite):
@@ -15,7 +15,7 @@ class ZhonglouAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         user = request.user
-        return user.is_active and (user.is_staff or role_of(user) is not None)
+        return user.is_active and (user.is_staff or scope_of(user).active)
 
 
 class ZhonglouAdminConfig(AdminConfig):

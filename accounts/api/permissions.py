@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import permissions
 
 from accounts.models import ApiKey
-from accounts.roles import role_of
+from accounts.scope import scope_of
 
 
 class HasRole(permissions.BasePermission):
@@ -14,7 +14,7 @@ class HasRole(permissions.BasePermission):
     message = "You need an account with a role in zhonglou (or an API key issued to one)."
 
     def has_permission(self, request, view) -> bool:
-        if role_of(request.user) is None:
+        if not scope_of(request.user).active:
             return False
         if request.method in permissions.SAFE_METHODS:
             return True

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import HasRole, restrict
+from accounts.scope import scope_of
 from assessments import selectors
 from assessments.api.serializers import ScorecardSerializer, SnapshotSerializer
 from assessments.choices import Mode
@@ -39,7 +40,7 @@ class MayReadScores(permissions.BasePermission):
     )
 
     def has_permission(self, request, view) -> bool:
-        return selectors.may_read_scores(request.user)
+        return scope_of(request.user).reads_scores
 
 
 SCORE_PERMISSIONS = [HasRole, MayReadScores]

@@ -13,7 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import Role, role_of
+from accounts.roles import Role
+from accounts.scope import scope_of
 from indicators import selectors, services
 from indicators.models import AssignedTarget, NotApplicableDeclaration, VetoEvent, YearLock
 
@@ -123,7 +124,7 @@ class NotApplicableDeclarationAdmin(ReviewAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
-        if role_of(request.user) not in self.write_roles:
+        if scope_of(request.user).role not in self.write_roles:
             return {}
         return actions
 
@@ -191,7 +192,7 @@ class YearLockAdmin(ReviewAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
-        return actions if role_of(request.user) in self.write_roles else {}
+        return actions if scope_of(request.user).role in self.write_roles else {}
 
     def save_model(self, request, obj, form, change):
         saved = services.year_lock(actor=request.user, region=obj.region, year=obj.year)

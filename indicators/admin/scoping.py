@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import Http404
 
-from accounts.roles import Role, role_of
+from accounts.roles import Role
+from accounts.scope import scope_of
 
 
 class RoleAdminMixin:
@@ -30,13 +31,13 @@ class RoleAdminMixin:
         return obj
 
     def has_module_permission(self, request):
-        return role_of(request.user) is not None
+        return scope_of(request.user).active
 
     def has_view_permission(self, request, obj=None):
-        return role_of(request.user) is not None
+        return scope_of(request.user).active
 
     def _may_write(self, request) -> bool:
-        return role_of(request.user) in self.write_roles
+        return scope_of(request.user).role in self.write_roles
 
     def has_add_permission(self, request, *args):
         return self._may_write(request)
