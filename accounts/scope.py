@@ -16,6 +16,8 @@ from django.db.models import Q
 
 from accounts.roles import Role, role_of
 
+__all__ = ["Role", "Scope", "scope_of"]
+
 _CACHE = "_zhonglou_scope"
 
 

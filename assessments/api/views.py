@@ -25,6 +25,7 @@ from assessments.scorecard import scorecard_payload, tabular_rows
 from indicators import selectors as indicator_selectors
 from indicators.api.views import LIST_ERRORS, READ_ERRORS
 from indicators.models import FrameworkEdition
+from indicators.models.values import YEAR_MAX, YEAR_MIN
 from zhonglou.api.errors import ErrorSerializer
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
@@ -67,7 +68,7 @@ class SnapshotViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ScorecardQuery(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    year = serializers.IntegerField(required=False, min_value=YEAR_MIN, max_value=YEAR_MAX)
     edition = serializers.CharField(required=False)
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.OFFICIAL)
 
