@@ -22,9 +22,8 @@ from assessments.choices import Mode
 from assessments.filtersets import SnapshotFilter
 from assessments.scorecard import scorecard_payload, tabular_rows
 from indicators import selectors as indicator_selectors
-from indicators.api.views import LIST_ERRORS, READ_ERRORS
 from indicators.models import FrameworkEdition
-from zhonglou.api.errors import ErrorSerializer
+from zhonglou.api.errors import LIST_ERRORS, READ_ERRORS, ErrorSerializer
 from zhonglou.api.permissions import HasRole, restrict
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
