@@ -21,16 +21,11 @@ from accounts.roles import Role, role_of
 from indicators import excel, permissions, selectors, services
 from indicators.choices import ValueStatus
 from indicators.models import Evidence, IndicatorValue
+from zhonglou.choices import icon
 
 from .forms import CommentForm, EvidenceForm, IndicatorValueForm, ReasonForm, UploadForm, YearsForm
 from .scoping import RoleAdminMixin, ScopedHistoryMixin, ScopedRelatedFilter
 
-STATUS_ICONS = {
-    ValueStatus.DRAFT: "✎",
-    ValueStatus.SUBMITTED: "○",
-    ValueStatus.RETURNED: "↩",
-    ValueStatus.APPROVED: "✔",
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,7 +34,7 @@ def status_badge(status: str, label: str) -> str:
     return format_html(
         '<span class="zl-status zl-status-{}"><span aria-hidden="true">{}</span> {}</span>',
         status,
-        STATUS_ICONS.get(status, ""),
+        icon(ValueStatus(status)),
         label,
     )
 
