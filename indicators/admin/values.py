@@ -292,22 +292,23 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         context = {**(extra_context or {}), **self._workflow_context(request, obj)}
         return super().change_view(request, object_id, form_url, context)
 
+    @staticmethod
+    def _workflow_buttons() -> list[tuple[str, str, bool]]:
+        """(action, label, needs a reason), in the order the buttons show."""
+        return [
+            (permissions.SUBMIT, gettext("Submit for review"), False),
+            (permissions.APPROVE, gettext("Approve"), False),
+            (permissions.RETURN, gettext("Return"), True),
+            (permissions.REOPEN, gettext("Reopen"), True),
+        ]
+
     def _workflow_context(self, request, obj: IndicatorValue) -> dict:
         user = request.user
         locked = services.year_is_locked(obj.region_id, obj.year)
         reviewer = permissions.is_reviewer_of(user, obj.region_id)
         enterer = permissions.may_enter(user, obj.region_id, obj.data_element_id)
-        actions = []
-        if not locked:
-            if enterer and obj.status in permissions.EDITABLE_STATUSES:
-                actions.append(("submit", gettext("Submit for review"), False))
-            if reviewer and obj.status == ValueStatus.SUBMITTED:
-                actions += [
-                    ("approve", gettext("Approve"), False),
-                    ("return", gettext("Return"), True),
-                ]
-            if reviewer and obj.status == ValueStatus.APPROVED:
-                actions.append(("reopen", gettext("Reopen"), True))
+        allowed = permissions.value_actions(user, obj)
+        actions = [button for button in self._workflow_buttons() if button[0] in allowed]
         return {
             "value": obj,
             "status_html": status_badge(obj.status, obj.get_status_display()),
