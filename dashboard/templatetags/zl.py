@@ -8,10 +8,10 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import get_language
 
 from assessments.choices import Status, Verdict
 from indicators.choices import ValueState
+from zhonglou.bilingual import localized, localized_list
 from zhonglou.choices import icon_and_word
 
 register = template.Library()
@@ -48,25 +48,8 @@ def verdict_icon(verdict: str) -> str:
     return icon_and_word(Verdict, verdict)[0]
 
 
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-@register.simple_tag
-def bi(item: dict, key: str):
-    """The English variant of a field (``key_en``) when the page is in English and it exists."""
-    if english():
-        value = item.get(f"{key}_en")
-        if value:
-            return value
-    return item.get(key, "")
-
-
-@register.filter
-def bilist(item: dict, key: str) -> str:
-    values = item.get(f"{key}_en") if english() else None
-    values = values or item.get(key) or []
-    return ("、" if not english() else ", ").join(values)
+register.filter("localized", localized)
+register.filter("localized_list", localized_list)
 
 
 @register.filter
@@ -77,12 +60,6 @@ def pct(ratio, decimals: int = 1) -> str:
     quantum = Decimal(1).scaleb(-int(decimals))
     value = (Decimal(str(ratio)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{number_format(value, decimal_pos=int(decimals))}%"
-
-
-@register.filter
-def local_name(obj) -> str:
-    """A model's English name when the page is in English and it has one."""
-    return (english() and getattr(obj, "name_en", "")) or obj.name
 
 
 @register.filter
