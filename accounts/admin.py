@@ -2,12 +2,12 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.scope import scope_of
 
-from .api_keys import new_key
 from .models import ApiKey, User
 
 
@@ -90,25 +90,41 @@ class ApiKeyAdmin(AdministratorsOnly, admin.ModelAdmin):
         return (*self.readonly_fields, "owner") if obj else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            key, obj.prefix, obj.key_hash = new_key()
+        if change:
             super().save_model(request, obj, form, change)
-            self.message_user(
-                request,
-                _(
-                    "The new key is %(key)s — copy it now: it is stored only as a hash and "
-                    "will not be shown again."
-                )
-                % {"key": key},
-                messages.WARNING,
-            )
             return
-        super().save_model(request, obj, form, change)
+        issued = services.api_key_issue(
+            actor=request.user,
+            owner=form.cleaned_data["owner"],
+            name=form.cleaned_data["name"],
+            can_write=form.cleaned_data.get("can_write", False),
+            regions=form.cleaned_data.get("regions") or (),
+        )
+        # The admin goes on with this object (its regions, its change message, the redirect).
+        for f in obj._meta.concrete_fields:
+            setattr(obj, f.attname, getattr(issued.api_key, f.attname))
+        obj._state.adding = False
+        self.message_user(
+            request,
+            _(
+                "The new key is %(key)s — copy it now: it is stored only as a hash and "
+                "will not be shown again."
+            )
+            % {"key": issued.key},
+            messages.WARNING,
+        )
+
+    def log_addition(self, request, obj, message):
+        return None  # api_key_issue records it
 
     def has_delete_permission(self, request, obj=None):
         return False  # revoke instead, so that the record of who had access stays
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke_selected(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        try:
+            count = services.api_key_revoke(actor=request.user, keys=queryset)
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
         self.message_user(request, _("%(n)d keys revoked.") % {"n": count}, messages.SUCCESS)

@@ -1,13 +1,13 @@
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+"""The scoring engine's values as Django choices (model fields, forms, filters, API fields).
 
+The values, their icons and words are defined once, in the pure engine
+(assessments.scoring.types); these classes are derived from them, so a new mode, status or
+verdict is added there only. Their members equal the engine's (both are the plain strings).
+"""
 
-class Mode(models.TextChoices):
-    OFFICIAL = "official", _("official")
-    PROVISIONAL = "provisional", _("provisional")
+from assessments.scoring import types
+from zhonglou.choices import text_choices
 
-
-class Verdict(models.TextChoices):
-    ELIGIBLE = "eligible", _("eligible")
-    NOT_ELIGIBLE = "not_eligible", _("not eligible")
-    INCOMPLETE = "incomplete", _("incomplete data")
+Mode = text_choices(types.Mode, __name__)
+Status = text_choices(types.Status, __name__)
+Verdict = text_choices(types.Verdict, __name__)

@@ -19,6 +19,7 @@ from indicators import selectors as indicator_selectors
 from indicators.choices import EditionStatus, ValueStatus
 from indicators.models import FrameworkEdition, Indicator, IndicatorValue, Region
 from indicators.models.values import YEAR_MAX, YEAR_MIN
+from zhonglou.bilingual import localized
 
 
 def _region(request, code: str) -> Region:
@@ -105,9 +106,7 @@ def overview(request, region: str):
             "requiredLabel": _("required"),
         },
         "domains": {
-            "categories": [
-                d["name_en"] if request.LANGUAGE_CODE == "en" else d["name"] for d in domains
-            ],
+            "categories": [localized(d, "name") for d in domains],
             "series": [
                 {"key": key, "name": label, "data": [d[key] for d in domains]}
                 for key, label in (

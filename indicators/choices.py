@@ -89,10 +89,40 @@ class ResponsibilityRole(models.TextChoices):
 
 
 class ValueStatus(models.TextChoices):
+    """Where a value stands in the data-entry workflow (the transitions: indicators.permissions).
+    Each status reads as an icon and its word (``icon``, ``label``) wherever it is shown."""
+
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
     RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")
+
+    @property
+    def icon(self) -> str:
+        return _VALUE_STATUS_ICONS[self]
+
+
+_VALUE_STATUS_ICONS = {
+    ValueStatus.DRAFT: "✎",
+    ValueStatus.SUBMITTED: "○",
+    ValueStatus.RETURNED: "↩",
+    ValueStatus.APPROVED: "✔",
+}
+
+
+class ValueState(models.TextChoices):
+    """A value's status as the pages and the Excel template show it: the workflow's statuses
+    and, for a value nobody has entered yet, ``missing`` (owed by its department)."""
+
+    MISSING = "missing", _("owed")
+    DRAFT = ValueStatus.DRAFT.value, ValueStatus.DRAFT.label
+    SUBMITTED = ValueStatus.SUBMITTED.value, ValueStatus.SUBMITTED.label
+    RETURNED = ValueStatus.RETURNED.value, ValueStatus.RETURNED.label
+    APPROVED = ValueStatus.APPROVED.value, ValueStatus.APPROVED.label
+
+    @property
+    def icon(self) -> str:
+        return "?" if self == ValueState.MISSING else ValueStatus(self.value).icon
 
 
 class DeclarationStatus(models.TextChoices):

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators import selectors, services
-from indicators.choices import ValueKind
+from indicators.choices import ValueKind, ValueState
 from indicators.models import DataElement, IndicatorValue, Region
 from indicators.validation import parse_answer, parse_number
 from zhonglou.spreadsheets import set_text
@@ -124,7 +124,7 @@ def build_template(user, region: Region, years: Sequence[int]) -> bytes:
             "target": row.target,
             "year": row.year,
             "current": value.display() if value else "",
-            "status": value.get_status_display() if value else _("missing"),
+            "status": value.get_status_display() if value else str(ValueState.MISSING.label),
             "value": "",
             "source": "",
             "note": "",

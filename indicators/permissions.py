@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from accounts.scope import scope_of
 from indicators.choices import ResponsibilityRole, ValueStatus
-from indicators.models import IndicatorValue, Responsibility
+from indicators.models import IndicatorValue, Responsibility, YearLock
 
 EDITABLE_STATUSES = (ValueStatus.DRAFT, ValueStatus.RETURNED)
+
+# The value workflow: each action, the statuses it starts from and the status it leads to.
+SUBMIT, APPROVE, RETURN, REOPEN = "submit", "approve", "return", "reopen"
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    SUBMIT: (EDITABLE_STATUSES, ValueStatus.SUBMITTED),
+    APPROVE: ((ValueStatus.SUBMITTED,), ValueStatus.APPROVED),
+    RETURN: ((ValueStatus.SUBMITTED,), ValueStatus.RETURNED),
+    REOPEN: ((ValueStatus.APPROVED,), ValueStatus.RETURNED),  # back to its department
+}
 
 
 def is_reviewer_of(user, region_id: int) -> bool:
@@ -34,3 +43,28 @@ def may_edit_value(user, value: IndicatorValue) -> bool:
     return value.status in EDITABLE_STATUSES and may_enter(
         user, value.region_id, value.data_element_id
     )
+
+
+def year_is_locked(region_id: int, year: int) -> bool:
+    return YearLock.objects.filter(region_id=region_id, year=year, locked=True).exists()
+
+
+def may_act(user, value: IndicatorValue, action: str) -> bool:
+    """The user's role allows ``action`` on this value, whatever its status: the department
+    that enters it submits it, the region's reviewers approve, return and reopen it."""
+    if action == SUBMIT:
+        return may_enter(user, value.region_id, value.data_element_id)
+    return action in TRANSITIONS and is_reviewer_of(user, value.region_id)
+
+
+def value_actions(user, value: IndicatorValue) -> set[str]:
+    """The workflow actions the user may take on the value now: its status allows them, the
+    user's role allows them and its year is not locked. The services refuse exactly the others
+    (besides their checks of the value's content, e.g. no value entered yet, and of versions)."""
+    if year_is_locked(value.region_id, value.year):
+        return set()
+    return {
+        action
+        for action, (from_statuses, _to) in TRANSITIONS.items()
+        if value.status in from_statuses and may_act(user, value, action)
+    }

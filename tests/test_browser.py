@@ -106,7 +106,7 @@ def test_leader_sees_the_verdict_and_its_charts_then_english_then_an_indicator(p
     page.select_option("#language", "en")
     page.click("form.lang button")
     page.wait_for_load_state("networkidle")
-    assert "Data incomplete" in page.locator("section.verdict").inner_text()
+    assert "Incomplete data" in page.locator("section.verdict").inner_text()
     page.screenshot(path=str(SHOTS / "overview-en.png"), full_page=True)
 
     first_gap = page.locator("section.gaps tbody tr a").first

@@ -23,10 +23,9 @@ from assessments.choices import Mode
 from assessments.filtersets import SnapshotFilter
 from assessments.scorecard import scorecard_payload, tabular_rows
 from indicators import selectors as indicator_selectors
-from indicators.api.views import LIST_ERRORS, READ_ERRORS
 from indicators.models import FrameworkEdition
 from indicators.models.values import YEAR_MAX, YEAR_MIN
-from zhonglou.api.errors import ErrorSerializer
+from zhonglou.api.errors import LIST_ERRORS, READ_ERRORS, ErrorSerializer
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
 

@@ -9,23 +9,49 @@ from decimal import Decimal
 from enum import StrEnum
 
 
-class Mode(StrEnum):
-    OFFICIAL = "official"  # approved values only
-    PROVISIONAL = "provisional"  # submitted values count too
+def gettext_noop(message: str) -> str:
+    """Marks an English word for the translation catalogue (makemessages finds it by this name)
+    without importing Django: the Django side (zhonglou.choices) translates it when shown."""
+    return message
 
 
-class Status(StrEnum):
-    MET = "met"
-    NOT_MET = "not_met"
-    MISSING = "missing"  # no value (or no assigned target) for a year the rule needs
-    PENDING = "pending"  # a value exists but does not count in this mode
-    NOT_APPLICABLE = "not_applicable"
+class Labelled(StrEnum):
+    """A value with the icon and the word people know it by (a status must read without colour).
+
+    This is the one definition of each value: the Django choices of model fields, forms,
+    filters and API fields are derived from it (assessments.choices), and so are the badges.
+    """
+
+    icon: str
+    word: str  # English; translated by the Django side
+
+    def __new__(cls, value: str, icon: str = "", word: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.icon = icon
+        member.word = word or value
+        return member
 
 
-class Verdict(StrEnum):
-    ELIGIBLE = "eligible"  # 可申报
-    NOT_ELIGIBLE = "not_eligible"  # 未达标
-    INCOMPLETE = "incomplete"  # 数据不全
+class Mode(Labelled):
+    OFFICIAL = "official", "", gettext_noop("official")  # approved values only
+    PROVISIONAL = "provisional", "", gettext_noop("provisional")  # submitted values count too
+
+
+class Status(Labelled):
+    MET = "met", "✔", gettext_noop("met")
+    NOT_MET = "not_met", "✖", gettext_noop("not met")
+    # no value (or no assigned target) for a year the rule needs
+    MISSING = "missing", "?", gettext_noop("missing data")
+    # a value exists but does not count in this mode
+    PENDING = "pending", "○", gettext_noop("pending review")
+    NOT_APPLICABLE = "not_applicable", "–", gettext_noop("not applicable")
+
+
+class Verdict(Labelled):
+    ELIGIBLE = "eligible", "✔", gettext_noop("eligible")  # 可申报
+    NOT_ELIGIBLE = "not_eligible", "✖", gettext_noop("not eligible")  # 未达标
+    INCOMPLETE = "incomplete", "⚠", gettext_noop("incomplete data")  # 数据不全
 
 
 @dataclass(frozen=True)

@@ -7,34 +7,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import capfirst
+
+from assessments.choices import Status, Verdict
+from indicators.choices import ValueState
+from zhonglou.bilingual import localized, localized_list
+from zhonglou.choices import icon_and_word
 
 register = template.Library()
 
-STATUS = {
-    "met": ("✔", _("met")),
-    "not_met": ("✖", _("not met")),
-    "missing": ("?", _("missing data")),
-    "pending": ("○", _("pending review")),
-    "not_applicable": ("–", _("not applicable")),
-}
-VERDICT = {
-    "eligible": ("✔", _("Eligible to apply")),
-    "not_eligible": ("✖", _("Not eligible")),
-    "incomplete": ("⚠", _("Data incomplete")),
-}
-VALUE_STATUS = {
-    "missing": ("?", _("owed")),
-    "draft": ("✎", _("draft")),
-    "submitted": ("○", _("submitted")),
-    "returned": ("↩", _("returned")),
-    "approved": ("✔", _("approved")),
-}
 
-
-def _badge(kind: str, key: str, table: dict) -> str:
-    icon, word = table.get(key, ("", key))
+def _badge(kind: str, key: str, enum) -> str:
+    icon, word = icon_and_word(enum, key)
     return format_html(
         '<span class="badge badge-{} badge-{}"><span aria-hidden="true">{}</span> {}</span>',
         kind,
@@ -46,50 +30,26 @@ def _badge(kind: str, key: str, table: dict) -> str:
 
 @register.simple_tag
 def status_badge(status: str) -> str:
-    return _badge("status", status, STATUS)
+    return _badge("status", status, Status)
 
 
 @register.simple_tag
 def value_status_badge(status: str) -> str:
-    return _badge("value", status, VALUE_STATUS)
+    return _badge("value", status, ValueState)
 
 
 @register.simple_tag
 def verdict_label(verdict: str) -> str:
-    return VERDICT.get(verdict, ("", verdict))[1]
+    return capfirst(icon_and_word(Verdict, verdict)[1])
 
 
 @register.simple_tag
 def verdict_icon(verdict: str) -> str:
-    return VERDICT.get(verdict, ("", ""))[0]
+    return icon_and_word(Verdict, verdict)[0]
 
 
-def english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def _field(item, key: str):
-    """A field of a dict, a result object or a model alike."""
-    if isinstance(item, dict):
-        return item.get(key)
-    return getattr(item, key, None)
-
-
-@register.simple_tag
-def bi(item, key: str):
-    """The English variant of a field (``key_en``) when the page is in English and it exists."""
-    if english():
-        value = _field(item, f"{key}_en")
-        if value:
-            return value
-    return _field(item, key) or ""
-
-
-@register.filter
-def bilist(item, key: str) -> str:
-    values = _field(item, f"{key}_en") if english() else None
-    values = values or _field(item, key) or []
-    return ("、" if not english() else ", ").join(values)
+register.filter("localized", localized)
+register.filter("localized_list", localized_list)
 
 
 @register.filter
@@ -100,12 +60,6 @@ def pct(ratio, decimals: int = 1) -> str:
     quantum = Decimal(1).scaleb(-int(decimals))
     value = (Decimal(str(ratio)) * 100).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{number_format(value, decimal_pos=int(decimals))}%"
-
-
-@register.filter
-def local_name(obj) -> str:
-    """A model's English name when the page is in English and it has one."""
-    return (english() and getattr(obj, "name_en", "")) or obj.name
 
 
 @register.filter

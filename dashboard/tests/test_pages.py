@@ -59,7 +59,7 @@ def test_overview_lists_binding_gaps_before_reference_gaps(demo, reviewer, brows
 
 def test_overview_in_english_when_switched(demo, leader, browse):
     page = browse(leader, "en").get(OVERVIEW).content.decode()
-    assert "Data incomplete" in page
+    assert "Incomplete data" in page
     assert "Urban sewage treatment rate" in page
 
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import Role
-from accounts.scope import scope_of
+from accounts.scope import Role, scope_of
 from indicators import selectors, services
 from indicators.models import AssignedTarget, NotApplicableDeclaration, VetoEvent, YearLock
 

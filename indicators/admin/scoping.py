@@ -7,8 +7,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import Http404
 
-from accounts.roles import Role
-from accounts.scope import scope_of
+from accounts.scope import Role, scope_of
 
 
 class RoleAdminMixin:

@@ -17,20 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.roles import Role, role_of
+from accounts.scope import Role, scope_of
 from indicators import excel, permissions, selectors, services
 from indicators.choices import ValueStatus
 from indicators.models import Evidence, IndicatorValue
+from zhonglou.choices import icon
 
 from .forms import CommentForm, EvidenceForm, IndicatorValueForm, ReasonForm, UploadForm, YearsForm
 from .scoping import RoleAdminMixin, ScopedHistoryMixin, ScopedRelatedFilter
 
-STATUS_ICONS = {
-    ValueStatus.DRAFT: "✎",
-    ValueStatus.SUBMITTED: "○",
-    ValueStatus.RETURNED: "↩",
-    ValueStatus.APPROVED: "✔",
-}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -39,7 +34,7 @@ def status_badge(status: str, label: str) -> str:
     return format_html(
         '<span class="zl-status zl-status-{}"><span aria-hidden="true">{}</span> {}</span>',
         status,
-        STATUS_ICONS.get(status, ""),
+        icon(ValueStatus(status)),
         label,
     )
 
@@ -117,7 +112,7 @@ class EvidenceInline(admin.TabularInline):
         return obj is not None and obj.pk and permissions.may_edit_value(request.user, obj)
 
     def has_view_permission(self, request, obj=None):
-        return role_of(request.user) is not None
+        return scope_of(request.user).active
 
     def has_add_permission(self, request, obj=None):
         return obj is None or bool(self._may_edit(request, obj))
@@ -174,14 +169,14 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
     # --- permissions -------------------------------------------------------------------
 
     def has_add_permission(self, request, *args):
-        role = role_of(request.user)
-        return role == Role.ADMIN or (
-            role == Role.CLERK and selectors.elements_for_user(request.user, entry=True).exists()
+        scope = scope_of(request.user)
+        return scope.is_admin or (
+            scope.is_clerk and selectors.elements_for_user(request.user, entry=True).exists()
         )
 
     def has_change_permission(self, request, obj=None):
         if obj is None:
-            return role_of(request.user) in self.write_roles
+            return scope_of(request.user).role in self.write_roles
         return permissions.may_edit_value(request.user, obj) and not services.year_is_locked(
             obj.region_id, obj.year
         )
@@ -221,7 +216,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        role = role_of(request.user)
+        role = scope_of(request.user).role
         allowed = {
             Role.CLERK: {"submit_selected", "export_selected"},
             Role.REVIEWER: {"approve_selected", "return_selected", "export_selected"},
@@ -297,22 +292,23 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         context = {**(extra_context or {}), **self._workflow_context(request, obj)}
         return super().change_view(request, object_id, form_url, context)
 
+    @staticmethod
+    def _workflow_buttons() -> list[tuple[str, str, bool]]:
+        """(action, label, needs a reason), in the order the buttons show."""
+        return [
+            (permissions.SUBMIT, gettext("Submit for review"), False),
+            (permissions.APPROVE, gettext("Approve"), False),
+            (permissions.RETURN, gettext("Return"), True),
+            (permissions.REOPEN, gettext("Reopen"), True),
+        ]
+
     def _workflow_context(self, request, obj: IndicatorValue) -> dict:
         user = request.user
         locked = services.year_is_locked(obj.region_id, obj.year)
         reviewer = permissions.is_reviewer_of(user, obj.region_id)
         enterer = permissions.may_enter(user, obj.region_id, obj.data_element_id)
-        actions = []
-        if not locked:
-            if enterer and obj.status in permissions.EDITABLE_STATUSES:
-                actions.append(("submit", gettext("Submit for review"), False))
-            if reviewer and obj.status == ValueStatus.SUBMITTED:
-                actions += [
-                    ("approve", gettext("Approve"), False),
-                    ("return", gettext("Return"), True),
-                ]
-            if reviewer and obj.status == ValueStatus.APPROVED:
-                actions.append(("reopen", gettext("Reopen"), True))
+        allowed = permissions.value_actions(user, obj)
+        actions = [button for button in self._workflow_buttons() if button[0] in allowed]
         return {
             "value": obj,
             "status_html": status_badge(obj.status, obj.get_status_display()),
@@ -400,7 +396,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         return request.user.region
 
     def template_view(self, request):
-        if role_of(request.user) not in (Role.CLERK, Role.ADMIN):
+        if not scope_of(request.user).enters_values:
             raise PermissionDenied
         region = self._entry_region(request)
         form = YearsForm(request.GET or None, initial={"year": selectors.default_year(region)})
@@ -425,7 +421,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         )
 
     def upload_view(self, request):
-        if role_of(request.user) not in (Role.CLERK, Role.ADMIN):
+        if not scope_of(request.user).enters_values:
             raise PermissionDenied
         region = self._entry_region(request)
         form = UploadForm(request.POST or None, request.FILES or None)

@@ -32,26 +32,13 @@ from indicators.models import (
     Task,
 )
 from indicators.views import evidence_file_response
-from zhonglou.api.errors import Conflict, ErrorSerializer
+from zhonglou.api.errors import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Conflict,
+)
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
-
-ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
-    401: OpenApiResponse(ErrorSerializer, description="No or unknown credentials."),
-    403: OpenApiResponse(ErrorSerializer, description="Not allowed for this user or key."),
-    404: OpenApiResponse(ErrorSerializer, description="Not found, or outside your scope."),
-    429: OpenApiResponse(ErrorSerializer, description="Too many requests for this key."),
-}
-READ_ERRORS = {k: v for k, v in ERRORS.items() if k != 400}
-# Lists also answer 400 to a bad filter, search or ordering value (e.g. ?year=abc).
-LIST_ERRORS = {
-    **READ_ERRORS,
-    400: OpenApiResponse(ErrorSerializer, description="Invalid filter or search parameter."),
-}
-WRITE_ERRORS = {
-    **ERRORS,
-    409: OpenApiResponse(ErrorSerializer, description="Stale version: someone saved first."),
-}
 
 
 def _indicators():

@@ -27,7 +27,6 @@ from indicators.models import (
     IndicatorValue,
     Region,
     ValueComment,
-    YearLock,
 )
 from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, YEAR_MAX, YEAR_MIN
 from indicators.signals import region_data_changed
@@ -50,8 +49,7 @@ def _changed(region_id: int, *years: int) -> None:
     region_data_changed.send(sender=IndicatorValue, region_id=region_id, years=set(years))
 
 
-def year_is_locked(region_id: int, year: int) -> bool:
-    return YearLock.objects.filter(region_id=region_id, year=year, locked=True).exists()
+year_is_locked = permissions.year_is_locked
 
 
 def _check_open(region: Region | int, year: int) -> None:
@@ -207,16 +205,16 @@ def _locked_for_update(value: IndicatorValue) -> IndicatorValue:
 
 def _transition(
     value: IndicatorValue,
+    action: str,
     *,
     actor,
-    allowed_from: tuple[str, ...],
-    to: str,
     reason: str,
     refusal: str,
     expected_version: int | None,
     check: Callable[[IndicatorValue], None] | None = None,
     **fields,
 ) -> IndicatorValue:
+    allowed_from, to = permissions.TRANSITIONS[action]
     obj = _locked_for_update(value)
     _check_version(obj, expected_version)
     _check_open(obj.region_id, obj.year)
@@ -252,13 +250,12 @@ def _submit_check(obj: IndicatorValue) -> None:
 
 @transaction.atomic
 def value_submit(*, value: IndicatorValue, actor, expected_version: int | None = None):
-    if not permissions.may_enter(actor, value.region_id, value.data_element_id):
+    if not permissions.may_act(actor, value, permissions.SUBMIT):
         raise PermissionDenied(_("You may not submit values of this indicator."))
     return _transition(
         value,
+        permissions.SUBMIT,
         actor=actor,
-        allowed_from=permissions.EDITABLE_STATUSES,
-        to=ValueStatus.SUBMITTED,
         reason=_("submitted"),
         refusal=_("Only draft or returned values can be submitted."),
         expected_version=expected_version,
@@ -268,8 +265,8 @@ def value_submit(*, value: IndicatorValue, actor, expected_version: int | None =
     )
 
 
-def _require_reviewer(actor, value: IndicatorValue) -> None:
-    if not permissions.is_reviewer_of(actor, value.region_id):
+def _require_reviewer(actor, value: IndicatorValue, action: str) -> None:
+    if not permissions.may_act(actor, value, action):
         raise PermissionDenied(_("Only a reviewer of this region may review values."))
 
 
@@ -282,12 +279,11 @@ def _require_reason(reason: str) -> str:
 
 @transaction.atomic
 def value_approve(*, value: IndicatorValue, actor, expected_version: int | None = None):
-    _require_reviewer(actor, value)
+    _require_reviewer(actor, value, permissions.APPROVE)
     return _transition(
         value,
+        permissions.APPROVE,
         actor=actor,
-        allowed_from=(ValueStatus.SUBMITTED,),
-        to=ValueStatus.APPROVED,
         reason=_("approved"),
         refusal=_("Only submitted values can be approved."),
         expected_version=expected_version,
@@ -299,12 +295,11 @@ def value_approve(*, value: IndicatorValue, actor, expected_version: int | None 
 
 @transaction.atomic
 def value_return(*, value: IndicatorValue, actor, reason: str, expected_version: int | None = None):
-    _require_reviewer(actor, value)
+    _require_reviewer(actor, value, permissions.RETURN)
     return _transition(
         value,
+        permissions.RETURN,
         actor=actor,
-        allowed_from=(ValueStatus.SUBMITTED,),
-        to=ValueStatus.RETURNED,
         reason=_("returned"),
         refusal=_("Only submitted values can be returned."),
         expected_version=expected_version,
@@ -317,12 +312,11 @@ def value_return(*, value: IndicatorValue, actor, reason: str, expected_version:
 @transaction.atomic
 def value_reopen(*, value: IndicatorValue, actor, reason: str, expected_version: int | None = None):
     """An approved value goes back to its department (as returned, with the reason)."""
-    _require_reviewer(actor, value)
+    _require_reviewer(actor, value, permissions.REOPEN)
     return _transition(
         value,
+        permissions.REOPEN,
         actor=actor,
-        allowed_from=(ValueStatus.APPROVED,),
-        to=ValueStatus.RETURNED,
         reason=_("reopened"),
         refusal=_("Only approved values can be reopened."),
         expected_version=expected_version,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.defaults import page_not_found
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -25,6 +26,26 @@ class ErrorSerializer(serializers.Serializer):
     details = serializers.JSONField(
         help_text="Field errors ({field: [messages]}) or other facts, e.g. current_version."
     )
+
+
+# The error responses of the OpenAPI schema, shared by every app's views.
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+    401: OpenApiResponse(ErrorSerializer, description="No or unknown credentials."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed for this user or key."),
+    404: OpenApiResponse(ErrorSerializer, description="Not found, or outside your scope."),
+    429: OpenApiResponse(ErrorSerializer, description="Too many requests for this key."),
+}
+READ_ERRORS = {k: v for k, v in ERRORS.items() if k != 400}
+# Lists also answer 400 to a bad filter, search or ordering value (e.g. ?year=abc).
+LIST_ERRORS = {
+    **READ_ERRORS,
+    400: OpenApiResponse(ErrorSerializer, description="Invalid filter or search parameter."),
+}
+WRITE_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(ErrorSerializer, description="Stale version: someone saved first."),
+}
 
 
 def _django_to_drf(exc):

@@ -6,21 +6,20 @@ import json
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import selectors
+from assessments.choices import Status, Verdict
 from assessments.scoring import Mode, result_to_dict
 from indicators import selectors as indicator_selectors
 from indicators.models import FrameworkEdition, Region
+from zhonglou.choices import icon_and_word
 
-STATUS_ZH = {
-    "met": "达标",
-    "not_met": "未达标",
-    "missing": "缺数据",
-    "pending": "待审核",
-    "not_applicable": "不适用",
-}
-VERDICT_ZH = {"eligible": "可申报", "not_eligible": "未达标", "incomplete": "数据不全"}
+
+def _zh(choices, key: str) -> str:
+    """The Chinese word of a status or verdict (the table is Chinese whatever the locale)."""
+    with translation.override("zh-hans"):
+        return icon_and_word(choices, key)[1]
 
 
 def _width(text: str) -> int:
@@ -78,7 +77,7 @@ class Command(BaseCommand):
         out(f"评估年 year {r.year} · {r.mode}")
         as_of = timezone.localtime(card.as_of).strftime("%Y-%m-%d %H:%M")
         out(f"数据年份 window {window[0]}–{window[-1]} · as of {as_of}")
-        out(f"结论 verdict: {VERDICT_ZH[r.verdict]} ({r.verdict})")
+        out(f"结论 verdict: {_zh(Verdict, r.verdict)} ({r.verdict})")
         ratio = r.reference_ratio
         ratio_text = f"{float(ratio) * 100:.1f}%" if ratio is not None else "—"
         out(
@@ -99,7 +98,7 @@ class Command(BaseCommand):
                 indent + item.name,
                 item.value_text or "—",
                 item.target_text or "—",
-                STATUS_ZH[item.status],
+                _zh(Status, item.status),
                 item.gap_text or "",
             )
             out("  ".join(_cell(c, w) for c, w in zip(row, widths, strict=True)))
