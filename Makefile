@@ -24,7 +24,8 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## run: the product on the embedded default (SQLite, eager Celery, console e-mail) with demo data
+## run: the product on the embedded default (SQLite, recompute in a background thread, console
+## e-mail) with demo data; HOST and PORT choose the address (make run PORT=8101)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo --url http://$(HOST):$(PORT)/
@@ -36,7 +37,7 @@ test: install
 
 ## bench: the benchmarks (figures and machine printed; BENCH_DATABASE_URL for PostgreSQL)
 bench: install
-	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py
+	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py && ../$(BIN)/python bench_write.py
 
 lint: install
 	$(BIN)/ruff check .
