@@ -14,6 +14,7 @@ change of the region) brings them back.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -24,6 +25,7 @@ from django.db import close_old_connections, connections
 logger = logging.getLogger(__name__)
 
 MODES = ("celery", "thread", "inline")
+EXIT_WAIT_SECONDS = 60
 
 # region id → the changed years (None: every year), as the receivers coalesce them.
 Pending = Mapping[int, "set[int] | None"]
@@ -55,6 +57,10 @@ class BackgroundRecompute:
             else:
                 self._pending.setdefault(region_id, set()).update(years)
             if self._thread is None or not self._thread.is_alive():
+                if self._thread is None:
+                    # A process that ends (a management command, a reloading runserver) first
+                    # lets the queued recomputes finish, for a while at most.
+                    atexit.register(self.wait_idle, EXIT_WAIT_SECONDS)
                 self._thread = threading.Thread(
                     target=self._loop, name="zhonglou-recompute", daemon=True
                 )
