@@ -21,6 +21,9 @@ from collections.abc import Callable, Mapping
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils import timezone
+
+from assessments import services
 
 logger = logging.getLogger(__name__)
 
@@ -32,9 +35,8 @@ Pending = Mapping[int, "set[int] | None"]
 
 
 def _run_task(region_id: int, years: list[int]) -> int:
-    from assessments.tasks import recompute_region
-
-    return recompute_region.run(region_id, years)
+    """What the Celery task does, called in this process."""
+    return services.region_recompute(region_id=region_id, years=years, now=timezone.now())
 
 
 class BackgroundRecompute:

@@ -137,6 +137,15 @@ def region_refresh(*, region: Region, years: Iterable[int], now: datetime.dateti
     return count
 
 
+def region_recompute(*, region_id: int, years: Iterable[int], now: datetime.datetime) -> int:
+    """``region_refresh`` by id, for the Celery task and the background thread: a region
+    deleted since the change was queued has nothing to recompute."""
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        return 0
+    return region_refresh(region=region, years=years, now=now)
+
+
 def mark_stale(region_id: int, years: Iterable[int] = ()) -> int:
     """Flag the current snapshots of a region that a change to the data ``years`` can move
     (every one when ``years`` is empty) until their recompute has run; one UPDATE. The same
