@@ -24,10 +24,11 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## run: the product on the embedded default (SQLite, eager Celery, console e-mail) with demo data
+## run: the product on the embedded default (SQLite, recompute in a background thread, console
+## e-mail) with demo data; HOST and PORT choose the address (make run PORT=8101)
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py setup_demo --url http://$(HOST):$(PORT)/
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL is set; PYTEST_ARGS passes extra options)
@@ -36,7 +37,7 @@ test: install
 
 ## bench: the benchmarks (figures and machine printed; BENCH_DATABASE_URL for PostgreSQL)
 bench: install
-	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py
+	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py && ../$(BIN)/python bench_write.py
 
 ## lint: ruff, and the import layering of .importlinter (docs/architecture.md)
 lint: install

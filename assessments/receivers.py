@@ -1,5 +1,7 @@
-"""Recompute after every change that scoring reads, queued on commit and coalesced: however
-many values one transaction touches, each region gets one task with the union of years."""
+"""Recompute after every change that scoring reads, on commit and coalesced: however many
+values one transaction touches, each region gets one recompute with the union of years. On
+commit the snapshots the change can move are marked stale (one UPDATE per region, in the
+request); the recompute itself runs where ``ASSESSMENT_RECOMPUTE`` says (``recompute.py``)."""
 
 from __future__ import annotations
 
@@ -44,15 +46,14 @@ def _flush_pending() -> bool:
 
 
 def flush() -> None:
-    from assessments import services
-    from assessments.tasks import recompute_region
+    from assessments import recompute, services
 
     queue = _queue()
     pending = dict(queue)
     queue.clear()
     for region_id, years in pending.items():
         try:
-            recompute_region.apply_async(args=[region_id, sorted(years or ())], retry=False)
-        except Exception:  # the broker is down: the write stands, the verdict is marked stale
-            logger.warning("could not queue a recompute for region %s", region_id, exc_info=True)
-            services.mark_stale(region_id)
+            services.mark_stale(region_id, years or ())
+        except Exception:  # the write has committed; a failed flag must not turn it into a 500
+            logger.exception("could not mark the snapshots of region %s stale", region_id)
+    recompute.dispatch(pending)

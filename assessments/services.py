@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
 
 from assessments.inputs import build_input
 from assessments.models import AssessmentSnapshot
@@ -137,8 +137,29 @@ def region_refresh(*, region: Region, years: Iterable[int], now: datetime.dateti
     return count
 
 
-def mark_stale(region_id: int) -> int:
-    """After a change whose recompute could not be queued: the stored verdicts may be old."""
-    return AssessmentSnapshot.objects.filter(region_id=region_id, is_current=True).update(
-        stale=True
-    )
+def region_recompute(*, region_id: int, years: Iterable[int], now: datetime.datetime) -> int:
+    """``region_refresh`` by id, for the Celery task and the background thread: a region
+    deleted since the change was queued has nothing to recompute."""
+    region = Region.objects.filter(pk=region_id).first()
+    if region is None:
+        return 0
+    return region_refresh(region=region, years=years, now=now)
+
+
+def mark_stale(region_id: int, years: Iterable[int] = ()) -> int:
+    """Flag the current snapshots of a region that a change to the data ``years`` can move
+    (every one when ``years`` is empty) until their recompute has run; one UPDATE. The same
+    years as ``assessment_years``: those whose window holds a changed year, or every year of
+    an edition that has a changed year as a baseline year."""
+    snapshots = AssessmentSnapshot.objects.filter(region_id=region_id, is_current=True)
+    changed = set(years)
+    if changed:
+        movable = Exists(
+            CriterionRule.objects.filter(
+                criterion__indicator__edition=OuterRef("edition"), baseline_year__in=changed
+            )
+        )
+        for year in changed:
+            movable |= Q(year__gte=year, year__lt=F("edition__window_years") + year)
+        snapshots = snapshots.filter(movable)
+    return snapshots.update(stale=True)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments import services
-from indicators.models import IndicatorValue, Region
+from indicators.models import IndicatorValue
 
 
 @shared_task(
@@ -20,10 +20,7 @@ from indicators.models import IndicatorValue, Region
 def recompute_region(region_id: int, years: list[int]) -> int:
     """Recompute the snapshots a change to ``years`` of a region can move (all years when
     empty). Safe to run twice: unchanged inputs write nothing."""
-    region = Region.objects.filter(pk=region_id).first()
-    if region is None:
-        return 0
-    return services.region_refresh(region=region, years=years, now=timezone.now())
+    return services.region_recompute(region_id=region_id, years=years, now=timezone.now())
 
 
 @shared_task(name="assessments.recompute_all")

@@ -70,7 +70,13 @@ def timed(fn: Callable[[], object], repeat: int = 20, warmup: int = 2) -> dict[s
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+    return summary(samples)
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    """Min, median and p95 of milliseconds measured by the caller."""
+    samples = sorted(samples)
+    repeat = len(samples)
     return {
         "min": samples[0],
         "median": statistics.median(samples),

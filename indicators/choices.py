@@ -132,7 +132,7 @@ class DeclarationStatus(models.TextChoices):
 
 
 class VetoKind(models.TextChoices):
-    """The veto events of criteria.md §4 (一票否决事项)."""
+    """The veto events of docs/criteria.md §4 (一票否决事项)."""
 
     MAJOR_INCIDENT = "major_incident", _("major or extraordinary environmental incident")
     ECOLOGICAL_DAMAGE = "ecological_damage", _("major ecological-damage event")

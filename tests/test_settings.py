@@ -95,3 +95,28 @@ def test_language_and_time_zone(settings):
     assert "en" in dict(settings.LANGUAGES)
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True
+
+
+def test_a_choice_variable_accepts_its_choices_only():
+    modes = ("celery", "thread", "inline")
+    assert env.read_choice("ASSESSMENT_RECOMPUTE", modes, "thread", {}) == "thread"
+    environ_ = {"ASSESSMENT_RECOMPUTE": "inline"}
+    assert env.read_choice("ASSESSMENT_RECOMPUTE", modes, "thread", environ_) == "inline"
+    with pytest.raises(ImproperlyConfigured, match=r"^ASSESSMENT_RECOMPUTE: expected one of"):
+        env.read_choice("ASSESSMENT_RECOMPUTE", modes, "thread", {"ASSESSMENT_RECOMPUTE": "later"})
+
+
+def test_sqlite_waits_for_the_other_writer_instead_of_failing():
+    config = env.read_database("DATABASE_URL", "sqlite:////tmp/x.sqlite3", {})
+    assert config["OPTIONS"] == {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+
+def test_without_a_broker_the_recompute_runs_in_a_background_thread():
+    show = "from django.conf import settings; print(settings.ASSESSMENT_RECOMPUTE)"
+    local = {"DJANGO_SETTINGS_MODULE": "zhonglou.settings.local", "CELERY_BROKER_URL": ""}
+    assert run_manage("shell", "-c", show, env=local).stdout.split()[-1] == "thread"
+    broker = {**local, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    assert run_manage("shell", "-c", show, env=broker).stdout.split()[-1] == "celery"
+    bad = run_manage("check", env={"ASSESSMENT_RECOMPUTE": "later"})
+    assert bad.returncode != 0
+    assert "ASSESSMENT_RECOMPUTE: expected one of celery, thread, inline" in bad.stderr

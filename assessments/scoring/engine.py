@@ -1,4 +1,4 @@
-"""``assess``: the scorecard of one region for one assessment year (criteria.md §3–§4).
+"""``assess``: the scorecard of one region for one assessment year (docs/criteria.md §3–§4).
 
 Pure: plain dataclasses in, plain dataclasses out; no ORM, no clock.
 """

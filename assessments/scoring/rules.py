@@ -1,4 +1,4 @@
-"""Evaluation of the rule kinds (criteria.md §3) for one leaf indicator.
+"""Evaluation of the rule kinds (docs/criteria.md §3) for one leaf indicator.
 
 A rule first checks that every year it needs has a counted value; if one does not, the rule is
 PENDING (something was entered but does not count in this mode) or MISSING (nothing at all),

@@ -1,4 +1,4 @@
-"""The pass rule of criteria.md §4: counts, the verdict, veto events and the missing list.
+"""The pass rule of docs/criteria.md §4: counts, the verdict, veto events and the missing list.
 
 Pure: no database, no Django fixtures. Assessment year 2021, window 2019–2021.
 """
@@ -298,7 +298,7 @@ def test_eligible_summary_says_no_veto():
     assert result.summary_en.startswith("Eligible: 2/2 binding indicators met")
 
 
-# ---------------------------------------------------------------- Zhonglou, criteria.md §6
+# ---------------------------------------------------------------- Zhonglou, docs/criteria.md §6
 
 
 def zhonglou_indicator(code, name, name_en, category, target, observations=(), **kw):

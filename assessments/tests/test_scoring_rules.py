@@ -1,4 +1,4 @@
-"""The rule kinds of criteria.md §3 on one leaf indicator, and parents over their children.
+"""The rule kinds of docs/criteria.md §3 on one leaf indicator, and parents over their children.
 
 Pure: no database, no Django fixtures. The assessment year is 2021 and the window 2019–2021
 unless a test says otherwise.

@@ -1,4 +1,4 @@
-"""Zhonglou's demo figures (its creation work report, criteria.md §6) scored for 2021: what
+"""Zhonglou's demo figures (its creation work report, docs/criteria.md §6) scored for 2021: what
 the report gives is met, what it does not give is missing and owed by a department."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from .environment import (
     read_bool,
     read_broker,
     read_cache,
+    read_choice,
     read_database,
     read_email,
     read_int,
@@ -128,6 +129,13 @@ DEFAULT_FROM_EMAIL = read_str("DEFAULT_FROM_EMAIL", "zhonglou@localhost")
 
 # Celery: without a broker, tasks run eagerly in-process (the laptop default).
 CELERY_BROKER_URL = read_broker("CELERY_BROKER_URL")
+# Where a recompute runs after a write (assessments/recompute.py): the Celery worker when there
+# is a broker, else a background thread of the web process; "inline" scores in the request.
+ASSESSMENT_RECOMPUTE = read_choice(
+    "ASSESSMENT_RECOMPUTE",
+    ("celery", "thread", "inline"),
+    "thread" if CELERY_BROKER_URL is None else "celery",
+)
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 if CELERY_BROKER_URL is None:

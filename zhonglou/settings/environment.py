@@ -69,6 +69,17 @@ def read_int(name: str, default: int, environ_: Mapping[str, str] | None = None)
         raise ImproperlyConfigured(f"{name}: expected an integer, got {value!r}") from None
 
 
+def read_choice(
+    name: str, choices: tuple[str, ...], default: str, environ_: Mapping[str, str] | None = None
+) -> str:
+    value = read_str(name, None, environ_)
+    if value is None:
+        return default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
 _DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "psql"}
 
 
@@ -87,7 +98,12 @@ def read_database(
         raise ImproperlyConfigured(f"{name}: cannot parse {url!r} ({exc})") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}: the URL names no database: {url!r}")
-    if scheme != "sqlite":
+    if scheme == "sqlite":
+        # The background recompute thread writes while requests write: each waits for the
+        # other's lock (up to 20 s) instead of failing with "database is locked", and takes the
+        # write lock when its transaction begins, so two writers never deadlock on an upgrade.
+        config.setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
+    else:
         config["ENGINE"] = "django.db.backends.postgresql"
         config["CONN_MAX_AGE"] = read_int("DATABASE_CONN_MAX_AGE", 60, environ_)
         config["CONN_HEALTH_CHECKS"] = True

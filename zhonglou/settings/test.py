@@ -14,3 +14,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Tasks run in-process in tests; the real-worker tests switch this off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# ... and the recompute after a write goes through Celery, so that it runs before the write
+# returns and the suite stays deterministic; the thread-mode tests switch to "thread".
+ASSESSMENT_RECOMPUTE = "celery"

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import recompute
 from assessments.services import region_refresh
 from demo.seed import DEMO_PASSWORD, ensure_demo_users, load_demo_values
 from demo.synthetic import create_synthetic_regions
@@ -19,7 +20,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="The address the site is served at, printed for the demo (make run passes it).",
+        )
 
     def handle(self, *args, url, **options):
         if not getattr(settings, "DEMO_ACCOUNTS", False):
@@ -34,6 +39,8 @@ class Command(BaseCommand):
         now = timezone.now()
         for region in [Region.objects.get(code="320404"), *synthetic]:
             region_refresh(region=region, years=[], now=now)
+        # Writes above queued background recomputes (thread mode): let them end before exiting.
+        recompute.background.wait_idle(timeout=120)
         self.stdout.write(
             "Synthetic comparison districts (labelled 合成 / synthetic): "
             + ", ".join(r.name for r in synthetic)

@@ -1,0 +1,33 @@
+"""``setup_demo`` (what ``make run`` calls before serving) says where the site really is."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_setup_demo_prints_the_address_it_is_given(catalogue):
+    out = io.StringIO()
+
+    call_command("setup_demo", url="http://127.0.0.1:8101/", stdout=out)
+
+    printed = out.getvalue()
+    assert "zhonglou is starting at http://127.0.0.1:8101/" in printed
+    assert "Log in at http://127.0.0.1:8101/" in printed
+    assert ":8000" not in printed
+    assert re.search(r"^\s+cz-leader\s", printed, re.MULTILINE)
+
+
+def test_make_run_passes_its_host_and_port_to_setup_demo():
+    run = re.search(r"^run:.*?(?=^\S)", (ROOT / "Makefile").read_text(), re.S | re.M).group(0)
+
+    assert "setup_demo --url http://$(HOST):$(PORT)/" in run
+    assert "runserver $(HOST):$(PORT)" in run
