@@ -41,7 +41,9 @@ class AssessmentSnapshot(models.Model):
     stale = models.BooleanField(
         _("stale"),
         default=False,
-        help_text=_("Inputs changed but the recompute could not be queued yet."),
+        help_text=_(
+            "Inputs changed; the verdict has not been recomputed yet (reads compute it meanwhile)."
+        ),
     )
     change_note = models.CharField(_("what changed"), max_length=500, blank=True)
 
