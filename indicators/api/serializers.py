@@ -21,6 +21,7 @@ from indicators.models import (
     Responsibility,
     Task,
 )
+from indicators.models.values import YEAR_MAX, YEAR_MIN
 
 
 class RuleSerializer(serializers.ModelSerializer):
@@ -297,7 +298,7 @@ class ValueWriteSerializer(serializers.Serializer):
 
     region = LookupField(slug_field="code", queryset=Region.objects.all())
     data_element = LookupField(slug_field="key", queryset=DataElement.objects.all())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
     value = serializers.DecimalField(
         max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
     )
