@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from indicators.choices import ValueStatus
 from indicators.models import DataElement, IndicatorValue, Region
+from indicators.models.values import YEAR_MAX, YEAR_MIN
 
 from .values import (
     StaleEdit,
@@ -155,7 +156,9 @@ def values_import(actor, region: Region, rows: list[EntryRow], *, dry_run: bool 
         )
     report = ImportReport(dry_run=dry_run)
     element_ids = {row.data_element.pk for row in rows}
-    years = {row.year for row in rows}
+    # Only years that may hold values are looked up (a year out of range is refused below,
+    # and one beyond the database's integers must not reach a query).
+    years = {row.year for row in rows if YEAR_MIN <= row.year <= YEAR_MAX}
     context = entry_context(actor, region, element_ids=element_ids, years=years)
     stored = {
         (v.data_element_id, v.year): v

@@ -29,8 +29,11 @@ class ErrorSerializer(serializers.Serializer):
 
 def _django_to_drf(exc):
     if isinstance(exc, StaleEdit):
+        params = exc.params or {}
         conflict = Conflict(" ".join(exc.messages))
-        conflict.details = {"current_version": (exc.params or {}).get("current_version")}
+        conflict.details = {"current_version": params.get("current_version")}
+        if "id" in params:  # ValueExists: the value to update instead, with its version
+            conflict.details = {"id": params["id"], **conflict.details}
         return conflict
     if isinstance(exc, DjangoValidationError):
         detail = (
