@@ -64,8 +64,8 @@ class IndicatorValueForm(forms.ModelForm):
         year = data.get("year") or (instance.year if instance.pk else None)
         if not (region and element and year):
             return data
-        # The service looks the stored value up itself for a new one; an existing one is
-        # refused there (ValueExists) unless its version is stated, like every entry path.
+        # On the add form the service looks the stored value up itself: an existing one is
+        # refused (ValueExists) unless its version is stated, as on every entry path.
         existing = {"existing": instance} if instance.pk else {}
         try:
             services.check_value_save(
@@ -75,7 +75,7 @@ class IndicatorValueForm(forms.ModelForm):
                 year=year,
                 value=data.get("value"),
                 answer=data.get("answer"),
-                expected_version=data.get("version") if instance.pk else None,
+                expected_version=data.get("version"),
                 **existing,
             )
         except PermissionDenied as exc:

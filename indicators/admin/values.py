@@ -244,7 +244,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
             answer=data.get("answer"),
             source=data.get("source", ""),
             note=data.get("note", ""),
-            expected_version=data.get("version") if change else None,
+            expected_version=data.get("version"),
         )
         # The inline formsets hold this very object: give it the saved row's state.
         for f in obj._meta.concrete_fields:
