@@ -226,10 +226,10 @@ def test_upload_is_one_transaction(monkeypatch, clerk_a, zhonglou):
     report = upload(clerk_a, zhonglou, wb)
     assert report.ok
 
-    def fail(*args, **kwargs):  # the updates fail after the new values were inserted
+    def fail(*args, **kwargs):  # the history fails after the values were inserted and updated
         raise services.StaleEdit("Someone saved this value at the same moment.")
 
-    monkeypatch.setattr(imports, "bulk_update_with_history", fail)
+    monkeypatch.setattr(imports, "_history", fail)
 
     with pytest.raises(ValidationError, match="at the same moment"):
         excel.apply_upload(report, clerk_a, zhonglou)
