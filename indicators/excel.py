@@ -3,9 +3,10 @@
 * ``build_template``: one row per data element × year of the window for a clerk's department,
   with what is known (code, name, unit, target wording, current value and status) in
   protected columns, and the columns to fill unlocked; plus an instructions sheet.
-* ``read_upload`` + ``apply_upload``: every row is checked first; if any row is wrong nothing
-  is written and every error is listed by row and column; otherwise the values land as drafts
-  in one transaction.
+* ``read_upload`` (+ ``apply_upload``): every row is checked first, by the rules of every
+  entry path (``services.values_import``); if any row is wrong nothing is written and every
+  error is listed by row and column; otherwise the values land as drafts in one transaction,
+  in a constant number of queries.
 * ``export_values``: the values of a list, as the list is filtered.
 
 Text from users is always written as text cells, so that a note beginning with ``=``, ``+``,
@@ -18,10 +19,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -35,7 +34,7 @@ from indicators.models import DataElement, IndicatorValue, Region
 from indicators.validation import parse_answer, parse_number
 from zhonglou.spreadsheets import set_text
 
-MAX_UPLOAD_ROWS = 5000
+MAX_UPLOAD_ROWS = services.MAX_IMPORT_ROWS
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8D6")
 
@@ -201,23 +200,17 @@ class RowProblem:
 
 
 @dataclass
-class UploadRow:
-    row: int
-    element: DataElement
-    year: int
-    value: Decimal | None
-    answer: bool | None
-    source: str
-    note: str
-    version: int | None
-    existing: IndicatorValue | None
-
-
-@dataclass
 class UploadReport:
-    rows: list[UploadRow] = field(default_factory=list)
+    """What an upload holds and what became of it: ``entries`` are the filled rows as read,
+    ``rows`` those written (or, before writing, to be written), ``skipped`` the rows left
+    empty or unchanged, ``problems`` every refusal by row and column."""
+
+    entries: list[services.EntryRow] = field(default_factory=list)
+    rows: list[services.RowOutcome] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     skipped: int = 0
+    written: bool = False
 
     @property
     def ok(self) -> bool:
@@ -235,17 +228,37 @@ def _column_label(columns: Sequence[Column], key: str) -> str:
     return f"{get_column_letter(index)}（{columns[index - 1].title}）"
 
 
-def read_upload(file, user, region: Region) -> UploadReport:
-    """Check every row of an uploaded template without writing anything."""
+# The column of the template that each field of the import service's report is about.
+FIELD_COLUMNS = {"data_element": "key", "year": "year", "value": "value", "version": "version"}
+
+
+def read_upload(file, user, region: Region, *, write: bool = False) -> UploadReport:
+    """Check every row of an uploaded template; with ``write``, also write them (all or
+    nothing, through ``services.values_import``) when no row is refused."""
     report = UploadReport()
     columns = template_columns()
-    label = {c.key: _column_label(columns, c.key) for c in columns}
+    label = _labels()
     try:
         wb = load_workbook(file, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for files that are not workbooks
         report.problems.append(RowProblem(0, "-", _("This is not an Excel (.xlsx) file.")))
         return report
-    ws = wb.worksheets[0]
+    try:
+        header_ok = _read_rows(wb.worksheets[0], columns, label, report)
+    finally:
+        wb.close()
+    if header_ok:  # the rules are checked even when some cells could not be read
+        _import(report, user, region, write=write and report.ok)
+    return report
+
+
+def _labels() -> dict[str, str]:
+    columns = template_columns()
+    return {c.key: _column_label(columns, c.key) for c in columns}
+
+
+def _read_rows(ws, columns, label, report: UploadReport) -> bool:
+    """Read the filled rows into ``report.entries``; False when the header is not ours."""
     rows = ws.iter_rows(values_only=True)
     header = [_cell_text(v) for v in next(rows, ())]
     # A template downloaded in one language may be uploaded with the site in the other.
@@ -257,13 +270,10 @@ def read_upload(file, user, region: Region) -> UploadReport:
         report.problems.append(
             RowProblem(1, "-", _("The header row is not the template's; download a new template."))
         )
-        return report
-    elements = {e.key: e for e in selectors.elements_for_user(user, entry=True)}
-    values = {
-        (v.data_element.key, v.year): v
-        for v in selectors.values_for_user(user).filter(region=region)
-    }
-    seen: dict[tuple[str, int], int] = {}
+        return False
+    elements = {e.key: e for e in DataElement.objects.all()}
+    keys = [c.key for c in columns]
+    padding = [None] * len(columns)
     for row_number, raw in enumerate(rows, start=2):
         if row_number - 1 > MAX_UPLOAD_ROWS:
             report.problems.append(
@@ -272,18 +282,16 @@ def read_upload(file, user, region: Region) -> UploadReport:
                 )
             )
             break
-        cells = dict(zip([c.key for c in columns], list(raw) + [None] * len(columns), strict=False))
+        cells = dict(zip(keys, list(raw) + padding, strict=False))
         if all(v in (None, "") for v in cells.values()):
             continue
-        parsed = _read_row(row_number, cells, label, elements, values, seen, report)
-        if parsed is None:
-            continue
-        _check_row(parsed, user, region, label, report)
-    wb.close()
-    return report
+        entry = _read_row(row_number, cells, label, elements, report)
+        if entry is not None:
+            report.entries.append(entry)
+    return True
 
 
-def _read_row(row_number, cells, label, elements, values, seen, report) -> UploadRow | None:
+def _read_row(row_number, cells, label, elements, report) -> services.EntryRow | None:
     def bad(column: str, message: str) -> None:
         report.problems.append(RowProblem(row_number, label[column], message))
 
@@ -297,13 +305,6 @@ def _read_row(row_number, cells, label, elements, values, seen, report) -> Uploa
     except (TypeError, ValueError):
         bad("year", _("“%(year)s” is not a year.") % {"year": cells["year"]})
         return None
-    if (key, year) in seen:
-        bad(
-            "key",
-            _("The same indicator and year are on row %(row)d too.") % {"row": seen[(key, year)]},
-        )
-        return None
-    seen[(key, year)] = row_number
     raw_value = cells["value"]
     if raw_value is None or _cell_text(raw_value) == "":
         report.skipped += 1
@@ -327,102 +328,50 @@ def _read_row(row_number, cells, label, elements, values, seen, report) -> Uploa
     except (TypeError, ValueError):
         bad("version", _("The version column was changed; download a new template."))
         return None
-    return UploadRow(
+    return services.EntryRow(
         row=row_number,
-        element=element,
+        data_element=element,
         year=year,
         value=number,
         answer=answer,
-        source=_cell_text(cells["source"])[:300],
-        note=_cell_text(cells["note"]),
+        source=_cell_text(cells["source"])[:300] or None,  # left empty: keep the stored one
+        note=_cell_text(cells["note"]) or None,
         version=version,
-        existing=values.get((key, year)),
     )
 
 
-def _check_row(row: UploadRow, user, region, label, report: UploadReport) -> None:
-    existing = row.existing
-    if row.version is not None and existing is None:
-        report.problems.append(
-            RowProblem(
-                row.row,
-                label["version"],
-                _("This value no longer exists; download a new template."),
-            )
-        )
-        return
-    if existing is not None and (
-        existing.value,
-        existing.answer,
-        existing.source,
-        existing.note,
-    ) == (
-        row.value,
-        row.answer,
-        row.source or existing.source,
-        row.note or existing.note,
-    ):
-        report.skipped += 1
-        return
-    expected = row.version if existing is not None else None
-    if existing is not None and row.version is None:
-        # The value was created after the template was downloaded.
-        expected = -1
+def _import(report: UploadReport, user, region: Region, *, write: bool) -> None:
+    label = _labels()
     try:
-        services.check_value_save(
-            actor=user,
-            region=region,
-            data_element=row.element,
-            year=row.year,
-            value=row.value,
-            answer=row.answer,
-            existing=existing,
-            expected_version=expected,
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        for column, message in _problem_columns(exc):
-            report.problems.append(RowProblem(row.row, label[column], message))
-        return
-    report.rows.append(row)
-
-
-def _problem_columns(exc: ValidationError | PermissionDenied) -> list[tuple[str, str]]:
-    """(column key, message) for each message of a refusal, in the column it is about."""
-    if isinstance(exc, PermissionDenied):
-        return [("value", str(exc))]
-    if isinstance(exc, services.StaleEdit):
-        return [("version", message) for message in exc.messages]
-    if hasattr(exc, "error_dict"):
-        return [
-            (name if name in ("year", "value") else "value", message)
-            for name, messages in exc.message_dict.items()
-            for message in messages
+        result = services.values_import(user, region, report.entries, dry_run=not write)
+    except services.ImportRefused as refused:
+        report.problems += [
+            RowProblem(issue.row, label[FIELD_COLUMNS.get(issue.field, "value")], issue.message)
+            for issue in refused.report.errors
         ]
-    return [("value", message) for message in exc.messages]
+        report.problems.sort(key=lambda p: p.row)
+        return
+    except ValidationError as exc:
+        report.problems.append(RowProblem(0, "-", " ".join(exc.messages)))
+        return
+    report.rows = [o for o in result.outcomes if o.action != "unchanged"]
+    report.skipped += len(result.outcomes) - len(report.rows)
+    report.warnings = [
+        _("Row %(row)d: %(warning)s") % {"row": w.row, "warning": w.message}
+        for w in result.warnings
+    ]
+    report.written = write
 
 
-@transaction.atomic
 def apply_upload(report: UploadReport, user, region: Region) -> list[str]:
-    """Write every checked row as a draft, in one transaction; returns warnings."""
+    """Write a checked upload (all rows in one transaction); returns its warnings."""
     if not report.ok:
         raise ValidationError([str(p) for p in report.problems])
-    warnings = []
-    for row in report.rows:
-        result = services.value_save(
-            actor=user,
-            region=region,
-            data_element=row.element,
-            year=row.year,
-            value=row.value,
-            answer=row.answer,
-            source=row.source or (row.existing.source if row.existing else ""),
-            note=row.note or (row.existing.note if row.existing else ""),
-            expected_version=row.existing.version if row.existing else None,
-        )
-        warnings += [
-            _("Row %(row)d: %(warning)s") % {"row": row.row, "warning": w} for w in result.warnings
-        ]
-    return warnings
+    if not report.written:
+        _import(report, user, region, write=True)
+        if not report.ok:
+            raise ValidationError([str(p) for p in report.problems])
+    return report.warnings
 
 
 def export_values(values: Iterable[IndicatorValue], codes: dict[int, str]) -> bytes:

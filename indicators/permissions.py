@@ -23,20 +23,28 @@ def is_reviewer_of(user, region_id: int) -> bool:
     return scope_of(user).reviews_region(region_id)
 
 
-def may_enter(user, region_id: int, data_element_id: int) -> bool:
-    """The user may create and edit values of this data element in this region."""
+def enterable_elements(user, region_id: int, element_ids=None) -> frozenset[int] | None:
+    """The data elements (ids) whose values the user may create and edit in this region;
+    None means every element (administrators). With ``element_ids``, only those are looked at.
+    One query for a clerk, none otherwise."""
     scope = scope_of(user)
     if scope.is_admin:
-        return True
+        return None
     if not scope.enters_in_region(region_id):
-        return False
+        return frozenset()
     # The lead department enters the value; supporting departments see it and provide inputs.
-    return Responsibility.objects.filter(
-        region_id=region_id,
-        data_element_id=data_element_id,
-        department_id=scope.department_id,
-        role=ResponsibilityRole.LEAD,
-    ).exists()
+    leads = Responsibility.objects.filter(
+        region_id=region_id, department_id=scope.department_id, role=ResponsibilityRole.LEAD
+    )
+    if element_ids is not None:
+        leads = leads.filter(data_element_id__in=list(element_ids))
+    return frozenset(leads.values_list("data_element_id", flat=True))
+
+
+def may_enter(user, region_id: int, data_element_id: int) -> bool:
+    """The user may create and edit values of this data element in this region."""
+    elements = enterable_elements(user, region_id, [data_element_id])
+    return elements is None or data_element_id in elements
 
 
 def may_edit_value(user, value: IndicatorValue) -> bool:
@@ -45,8 +53,16 @@ def may_edit_value(user, value: IndicatorValue) -> bool:
     )
 
 
+def locked_years(region_id: int, years=None) -> frozenset[int]:
+    """The region's locked years (among ``years`` when given), in one query."""
+    locks = YearLock.objects.filter(region_id=region_id, locked=True)
+    if years is not None:
+        locks = locks.filter(year__in=list(years))
+    return frozenset(locks.values_list("year", flat=True))
+
+
 def year_is_locked(region_id: int, year: int) -> bool:
-    return YearLock.objects.filter(region_id=region_id, year=year, locked=True).exists()
+    return year in locked_years(region_id, [year])
 
 
 def may_act(user, value: IndicatorValue, action: str) -> bool:

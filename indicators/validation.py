@@ -18,10 +18,11 @@ def parse_number(raw) -> Decimal:
     """A Decimal from a form, a cell or JSON; raises ValueError with a message for people."""
     if isinstance(raw, bool):
         raise ValueError(_("Enter a number, not yes/no."))
-    if isinstance(raw, (int, Decimal)):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
+    if isinstance(raw, (int, Decimal, float)):
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not number.is_finite():  # e.g. 1e309 read from JSON or a cell
+            raise ValueError(_("“%(text)s” is not a number.") % {"text": raw})
+        return number
     text = str(raw).strip().replace(",", "").replace("，", "")
     if text.endswith("%"):
         text = text[:-1].strip()

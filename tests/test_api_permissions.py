@@ -124,6 +124,11 @@ REQUESTS: dict[str, Callable[[APIClient, World], object]] = {
         {"region": "320404", "data_element": STRAW, "year": 2022, "value": "97"},
         format="json",
     ),
+    "values-batch": lambda c, w: c.post(
+        f"{API}values/batch/",
+        {"region": "320404", "values": [{"data_element": STRAW, "year": 2022, "value": "97"}]},
+        format="json",
+    ),
     "values-partial_update": lambda c, w: c.patch(
         value_url(w.draft), {"value": "95", "version": w.draft.version}, format="json"
     ),
@@ -176,6 +181,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "values-retrieve": row(200, 404, 200, 200, 200, 200, 404, 401),
     "values-retrieve-ecology": row(404, 200, 200, 200, 200, 404, 404, 401),
     "values-create": row(201, 403, 403, 403, 403, 201, 403, 401),
+    "values-batch": row(200, 403, 403, 403, 403, 200, 403, 401),
     "values-partial_update": row(200, 404, 403, 403, 403, 200, 404, 401),
     "values-submit": row(200, 404, 403, 403, 403, 200, 404, 401),
     "values-approve": row(403, 404, 200, 403, 403, 403, 404, 401),
@@ -277,6 +283,7 @@ OPERATIONS = {
     "values-create": "POST /api/v1/values/",
     "values-partial_update": "PATCH /api/v1/values/{id}/",
     "values-submit": "POST /api/v1/values/{id}/submit/",
+    "values-batch": "POST /api/v1/values/batch/",
     "values-approve": "POST /api/v1/values/{id}/approve/",
     "values-return": "POST /api/v1/values/{id}/return/",
     "values-reopen": "POST /api/v1/values/{id}/reopen/",

@@ -67,6 +67,7 @@ OPERATIONS = [
     "GET /api/v1/responsibilities/{id}/",
     "GET /api/v1/values/",
     "POST /api/v1/values/",
+    "POST /api/v1/values/batch/",
     "GET /api/v1/values/{id}/",
     "PATCH /api/v1/values/{id}/",
     "POST /api/v1/values/{id}/approve/",

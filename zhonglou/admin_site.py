@@ -19,4 +19,11 @@ class ZhonglouAdminSite(admin.AdminSite):
 
 
 class ZhonglouAdminConfig(AdminConfig):
+    """The project's own app config (the first installed app): also where the project's
+    database tuning is connected."""
+
     default_site = "zhonglou.admin_site.ZhonglouAdminSite"
+
+    def ready(self):
+        super().ready()
+        from zhonglou import db  # noqa: F401 - connects the connection_created receiver

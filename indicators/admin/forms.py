@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators import selectors, services
 from indicators.formatting import format_number
 from indicators.models import Evidence, IndicatorValue
-from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES
+from indicators.models.values import YEAR_MAX, YEAR_MIN
 from indicators.validation import MAX_DECIMAL_PLACES
 
 YES_NO_CHOICES = [("", "—"), ("true", _("yes")), ("false", _("no"))]
@@ -64,17 +64,9 @@ class IndicatorValueForm(forms.ModelForm):
         year = data.get("year") or (instance.year if instance.pk else None)
         if not (region and element and year):
             return data
-        existing = (
-            instance
-            if instance.pk
-            else IndicatorValue.objects.filter(
-                region=region, data_element=element, year=year
-            ).first()
-        )
-        if existing is not None and not instance.pk:
-            raise ValidationError(
-                _("There is already a value for this indicator and year; open it to change it.")
-            )
+        # On the add form the service looks the stored value up itself: an existing one is
+        # refused (ValueExists) unless its version is stated, as on every entry path.
+        existing = {"existing": instance} if instance.pk else {}
         try:
             services.check_value_save(
                 actor=self.user,
@@ -83,8 +75,8 @@ class IndicatorValueForm(forms.ModelForm):
                 year=year,
                 value=data.get("value"),
                 answer=data.get("answer"),
-                existing=existing,
-                expected_version=data.get("version") if existing else None,
+                expected_version=data.get("version"),
+                **existing,
             )
         except PermissionDenied as exc:
             raise ValidationError(str(exc)) from None
@@ -114,16 +106,7 @@ class EvidenceForm(forms.ModelForm):
         upload = self.cleaned_data.get("file")
         if upload is None or not hasattr(upload, "size"):
             return upload
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if suffix not in EVIDENCE_EXTENSIONS:
-            raise ValidationError(
-                _("Files of type “%(suffix)s” are not accepted; use one of: %(allowed)s.")
-                % {"suffix": suffix or "?", "allowed": ", ".join(EVIDENCE_EXTENSIONS)}
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise ValidationError(
-                _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20}
-            )
+        services.check_evidence_file(upload)
         return upload
 
 
@@ -144,4 +127,6 @@ class UploadForm(forms.Form):
 
 
 class YearsForm(forms.Form):
-    year = forms.IntegerField(label=_("Last year of the window"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Last year of the window"), min_value=YEAR_MIN, max_value=YEAR_MAX
+    )

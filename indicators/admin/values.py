@@ -239,7 +239,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
             answer=data.get("answer"),
             source=data.get("source", ""),
             note=data.get("note", ""),
-            expected_version=data.get("version") if change else None,
+            expected_version=data.get("version"),
         )
         # The inline formsets hold this very object: give it the saved row's state.
         for f in obj._meta.concrete_fields:
@@ -427,25 +427,17 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
         form = UploadForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():
-            report = excel.read_upload(form.cleaned_data["file"], request.user, region)
+            report = excel.read_upload(form.cleaned_data["file"], request.user, region, write=True)
             if report.ok:
-                try:
-                    warnings = excel.apply_upload(report, request.user, region)
-                except (ValidationError, PermissionDenied) as exc:
-                    text = str(exc) if isinstance(exc, PermissionDenied) else " ".join(exc.messages)
-                    self.message_user(request, text, messages.ERROR)
-                else:
-                    self.message_user(
-                        request,
-                        gettext("%(saved)d values saved as drafts; %(skipped)d rows unchanged.")
-                        % {"saved": len(report.rows), "skipped": report.skipped},
-                        messages.SUCCESS,
-                    )
-                    for warning in warnings:
-                        self.message_user(request, warning, messages.WARNING)
-                    return HttpResponseRedirect(
-                        reverse("admin:indicators_indicatorvalue_changelist")
-                    )
+                self.message_user(
+                    request,
+                    gettext("%(saved)d values saved as drafts; %(skipped)d rows unchanged.")
+                    % {"saved": len(report.rows), "skipped": report.skipped},
+                    messages.SUCCESS,
+                )
+                for warning in report.warnings:
+                    self.message_user(request, warning, messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:indicators_indicatorvalue_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

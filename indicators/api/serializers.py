@@ -21,6 +21,8 @@ from indicators.models import (
     Responsibility,
     Task,
 )
+from indicators.models.values import YEAR_MAX, YEAR_MIN
+from indicators.services import MAX_IMPORT_ROWS
 
 
 class RuleSerializer(serializers.ModelSerializer):
@@ -297,7 +299,7 @@ class ValueWriteSerializer(serializers.Serializer):
 
     region = LookupField(slug_field="code", queryset=Region.objects.all())
     data_element = LookupField(slug_field="key", queryset=DataElement.objects.all())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
     value = serializers.DecimalField(
         max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
     )
@@ -315,6 +317,64 @@ class ValueUpdateSerializer(serializers.Serializer):
     source = serializers.CharField(max_length=300, required=False, allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True)
     version = serializers.IntegerField(min_value=1, help_text=_("The version you read."))
+
+
+class BatchValueSerializer(serializers.Serializer):
+    """One value of a batch: a number (``value``) or a yes/no ``answer``. ``version`` is the
+    version you read when the value exists (without it an existing value is refused); an empty
+    or missing source or note keeps the stored one."""
+
+    data_element = serializers.CharField(max_length=100, help_text=_("The data element's key."))
+    year = serializers.IntegerField()
+    value = serializers.DecimalField(
+        max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
+    )
+    answer = serializers.BooleanField(required=False, allow_null=True, default=None)
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class BatchSerializer(serializers.Serializer):
+    """A batch of values of one region, written all or nothing (as DHIS2's dataValueSets)."""
+
+    region = LookupField(slug_field="code", queryset=Region.objects.all())
+    dry_run = serializers.BooleanField(
+        default=False, help_text=_("Check and report only; nothing is written.")
+    )
+    values = BatchValueSerializer(many=True, max_length=MAX_IMPORT_ROWS, allow_empty=False)
+
+
+class BatchEnvelopeSerializer(BatchSerializer):
+    """``BatchSerializer`` as read: the rows are checked one by one (so that every problem is
+    reported with its row), not by the list field."""
+
+    values = serializers.ListField(max_length=MAX_IMPORT_ROWS, allow_empty=False)
+
+
+class BatchRowSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("The row's position in ``values``, from 0."))
+    data_element = serializers.CharField()
+    year = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    id = serializers.IntegerField(allow_null=True, help_text=_("None for a dry run's new value."))
+    version = serializers.IntegerField()
+
+
+class BatchIssueSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    code = serializers.CharField()
+
+
+class BatchResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    warnings = BatchIssueSerializer(many=True)
+    rows = BatchRowSerializer(many=True)
 
 
 class ActionSerializer(serializers.Serializer):

@@ -6,6 +6,8 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -24,6 +26,7 @@ from indicators.api import serializers as s
 from indicators.filtersets import IndicatorFilter, ValueFilter
 from indicators.models import (
     Criterion,
+    DataElement,
     Domain,
     FrameworkEdition,
     Indicator,
@@ -36,7 +39,7 @@ from zhonglou.api.errors import (
     LIST_ERRORS,
     READ_ERRORS,
     WRITE_ERRORS,
-    Conflict,
+    error_response,
 )
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
 
@@ -174,6 +177,57 @@ class ResponsibilityViewSet(viewsets.ReadOnlyModelViewSet):
         return restrict(queryset, self.request)
 
 
+def _issue(index: int, field: str | None, message: str, code: str) -> dict:
+    return {"index": index, "field": field, "message": str(message), "code": code}
+
+
+def _batch_rows(raw_rows: list) -> tuple[list[services.EntryRow], list[dict]]:
+    """The rows of a batch read one by one (types, lengths; data element keys looked up in
+    one query), and the problems of those that could not be read."""
+    problems, read = [], []
+    for index, raw in enumerate(raw_rows):
+        if not isinstance(raw, dict):
+            problems.append(_issue(index, None, _("Each value must be an object."), "invalid"))
+            continue
+        form = s.BatchValueSerializer(data=raw)
+        if not form.is_valid():
+            problems += [
+                _issue(index, None if name == "non_field_errors" else name, error, error.code)
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+            continue
+        read.append((index, form.validated_data))
+    keys = {data["data_element"] for _index, data in read}
+    elements = {e.key: e for e in DataElement.objects.filter(key__in=keys)}
+    rows = []
+    for index, data in read:
+        element = elements.get(data["data_element"])
+        if element is None:
+            problems.append(
+                _issue(
+                    index,
+                    "data_element",
+                    _("There is no data element “%(key)s”.") % {"key": data["data_element"]},
+                    "does_not_exist",
+                )
+            )
+            continue
+        rows.append(
+            services.EntryRow(
+                row=index,
+                data_element=element,
+                year=data["year"],
+                value=data.get("value"),
+                answer=data.get("answer"),
+                source=data.get("source") or None,
+                note=data.get("note") or None,
+                version=data.get("version"),
+            )
+        )
+    return rows, problems
+
+
 class ValueWithWarningsSerializer(s.ValueSerializer):
     warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -220,9 +274,85 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(data, status=status_code)
 
     @extend_schema(
-        summary="Create a draft value (clerks of the responsible department)",
+        summary="Enter many values of one region, all or nothing (clerks of the lead department)",
+        description=(
+            "As DHIS2's dataValueSets: every row is checked by the rules of a single value "
+            f"(at most {services.MAX_IMPORT_ROWS} rows); if any is refused nothing is written "
+            "and the error's details list every problem as {index, field, message, code} "
+            "(403 when a row is outside your rights, else 400). An existing value changes "
+            "only with the version you read; rows equal to the stored value are unchanged. "
+            "With dry_run the same report is returned and nothing is written."
+        ),
+        request=s.BatchSerializer,
+        responses={200: s.BatchResultSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        renderer_classes=[JSONRenderer],
+        parser_classes=[JSONParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def batch(self, request):
+        envelope = s.BatchEnvelopeSerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        data = envelope.validated_data
+        region = data["region"]
+        limit = key_regions(request)
+        if limit is not None and region.pk not in limit:
+            raise PermissionDenied("This API key is limited to other regions.")
+        rows, problems = _batch_rows(data["values"])
+        try:
+            report = services.values_import(
+                request.user, region, rows, dry_run=data["dry_run"] or bool(problems)
+            )
+        except services.ImportRefused as refused:
+            problems += [_issue(i.row, i.field, i.message, i.code) for i in refused.report.errors]
+        if problems:
+            problems.sort(key=lambda p: p["index"])
+            denied = any(p["code"] == "permission" for p in problems)
+            message = ngettext(
+                "Nothing was written: %(n)d problem was found.",
+                "Nothing was written: %(n)d problems were found.",
+                len(problems),
+            ) % {"n": len(problems)}
+            return error_response(
+                status.HTTP_403_FORBIDDEN if denied else status.HTTP_400_BAD_REQUEST,
+                "permission_denied" if denied else "invalid",
+                message,
+                {"rows": problems},
+            )
+        return Response(
+            {
+                "dry_run": report.dry_run,
+                "created": report.count("created"),
+                "updated": report.count("updated"),
+                "unchanged": report.count("unchanged"),
+                "warnings": [_issue(w.row, w.field, w.message, w.code) for w in report.warnings],
+                "rows": [
+                    {
+                        "index": o.row,
+                        "data_element": o.data_element.key,
+                        "year": o.year,
+                        "action": o.action,
+                        "id": o.value.pk if o.value is not None else None,
+                        "version": o.value.version if o.value is not None else None,
+                    }
+                    for o in report.outcomes
+                ],
+            }
+        )
+
+    @extend_schema(
+        summary="Create a draft value (clerks of the lead department); an existing one changes "
+        "only with the version you read (else 409 with its id and current_version)",
         request=s.ValueWriteSerializer,
-        responses={201: ValueWithWarningsSerializer, **WRITE_ERRORS},
+        responses={
+            201: ValueWithWarningsSerializer,
+            200: ValueWithWarningsSerializer,
+            **WRITE_ERRORS,
+        },
     )
     def create(self, request):
         form = s.ValueWriteSerializer(data=request.data)
@@ -231,15 +361,6 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         limit = key_regions(request)
         if limit is not None and data["region"].pk not in limit:
             raise PermissionDenied("This API key is limited to other regions.")
-        existing = IndicatorValue.objects.filter(
-            region=data["region"], data_element=data["data_element"], year=data["year"]
-        ).first()
-        if existing is not None and self.get_queryset().filter(pk=existing.pk).exists():
-            conflict = Conflict(
-                "A value for this region, data element and year exists; update it with its version."
-            )
-            conflict.details = {"id": existing.pk, "current_version": existing.version}
-            raise conflict
         result = services.value_save(
             actor=request.user,
             region=data["region"],
@@ -249,8 +370,10 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             answer=data.get("answer"),
             source=data.get("source", ""),
             note=data.get("note", ""),
+            expected_version=data.get("version"),
         )
-        return self._respond(result.value, result.warnings, status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return self._respond(result.value, result.warnings, code)
 
     @extend_schema(
         summary="Update a draft or returned value (send the version you read)",

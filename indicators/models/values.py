@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +22,13 @@ from .regions import Region
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 YEAR_VALIDATORS = [MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+YEAR_RANGE_MESSAGE = lazy(
+    lambda: (
+        gettext("The year must lie between %(min)d and %(max)d.")
+        % {"min": YEAR_MIN, "max": YEAR_MAX}
+    ),
+    str,
+)()
 EVIDENCE_EXTENSIONS = [
     "pdf", "ofd", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png", "zip",
 ]  # fmt: skip
@@ -102,9 +111,9 @@ class IndicatorValue(models.Model):
                 violation_error_message=_("A value is either a number or a yes/no answer."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=2000, year__lte=2100),
+                condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
                 name="value_year_in_range",
-                violation_error_message=_("The year must lie between 2000 and 2100."),
+                violation_error_message=YEAR_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=~Q(status=ValueStatus.RETURNED) | ~Q(return_reason=""),

@@ -1,6 +1,15 @@
 """Every write of the indicators app goes through a function of this package."""
 
 from .catalogue import edition_copy
+from .imports import (
+    MAX_IMPORT_ROWS,
+    EntryRow,
+    ImportRefused,
+    ImportReport,
+    RowIssue,
+    RowOutcome,
+    values_import,
+)
 from .review import (
     assigned_target_delete,
     assigned_target_set,
@@ -14,11 +23,16 @@ from .review import (
 )
 from .values import (
     BulkError,
+    EntryContext,
     SaveResult,
     StaleEdit,
+    ValueExists,
     change_warning,
+    check_entry,
+    check_evidence_file,
     check_value_save,
     comment_add,
+    entry_context,
     evidence_add,
     evidence_remove,
     value_approve,
@@ -31,18 +45,29 @@ from .values import (
 )
 
 __all__ = [
+    "MAX_IMPORT_ROWS",
     "BulkError",
+    "EntryContext",
+    "EntryRow",
+    "ImportRefused",
+    "ImportReport",
+    "RowIssue",
+    "RowOutcome",
     "SaveResult",
     "StaleEdit",
+    "ValueExists",
     "assigned_target_delete",
     "assigned_target_set",
     "change_warning",
+    "check_entry",
+    "check_evidence_file",
     "check_value_save",
     "comment_add",
     "declaration_approve",
     "declaration_propose",
     "declaration_withdraw",
     "edition_copy",
+    "entry_context",
     "evidence_add",
     "evidence_remove",
     "value_approve",
@@ -51,6 +76,7 @@ __all__ = [
     "value_save",
     "value_submit",
     "values_bulk",
+    "values_import",
     "veto_event_delete",
     "veto_event_save",
     "year_is_locked",

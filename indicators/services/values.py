@@ -28,7 +28,13 @@ from indicators.models import (
     Region,
     ValueComment,
 )
-from indicators.models.values import EVIDENCE_EXTENSIONS, EVIDENCE_MAX_BYTES, YEAR_MAX, YEAR_MIN
+from indicators.models.values import (
+    EVIDENCE_EXTENSIONS,
+    EVIDENCE_MAX_BYTES,
+    YEAR_MAX,
+    YEAR_MIN,
+    YEAR_RANGE_MESSAGE,
+)
 from indicators.signals import region_data_changed
 from indicators.validation import is_large_change, value_errors
 from zhonglou.errors import ConflictError
@@ -38,6 +44,12 @@ class StaleEdit(ConflictError):
     """Someone saved the value after the actor loaded it; nothing was written."""
 
 
+class ValueExists(StaleEdit):
+    """A value for this region, data element and year exists and the writer did not state the
+    version they last saw; nothing was written. ``params`` hold the value's ``id`` and
+    ``current_version``."""
+
+
 @dataclass
 class SaveResult:
     value: IndicatorValue
@@ -45,21 +57,46 @@ class SaveResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class EntryContext:
+    """What the rules of entering values read from the database, loaded once per region (for
+    one value or for a whole import): which data elements the actor may enter and which years
+    are locked."""
+
+    region: Region
+    enterable: frozenset[int] | None  # None: every data element (administrators)
+    locked_years: frozenset[int]
+
+
+def entry_context(actor, region: Region, *, element_ids=None, years=None) -> EntryContext:
+    """At most two queries, whatever the number of elements and years."""
+    return EntryContext(
+        region=region,
+        enterable=permissions.enterable_elements(actor, region.pk, element_ids),
+        locked_years=locked_years(region.pk, years),
+    )
+
+
 def _changed(region_id: int, *years: int) -> None:
     region_data_changed.send(sender=IndicatorValue, region_id=region_id, years=set(years))
 
 
 year_is_locked = permissions.year_is_locked
+locked_years = permissions.locked_years
+
+
+def _locked_error(year: int) -> ValidationError:
+    return ValidationError(
+        _("The year %(year)s is locked; a reviewer must reopen it before anything changes.")
+        % {"year": year},
+        code="locked",
+    )
 
 
 def _check_open(region: Region | int, year: int) -> None:
     region_id = region if isinstance(region, int) else region.pk
     if year_is_locked(region_id, year):
-        raise ValidationError(
-            _("The year %(year)s is locked; a reviewer must reopen it before anything changes.")
-            % {"year": year},
-            code="locked",
-        )
+        raise _locked_error(year)
 
 
 def _check_version(value: IndicatorValue, expected_version: int | None) -> None:
@@ -82,22 +119,78 @@ def _previous_value(region_id: int, element_id: int, year: int) -> Decimal | Non
     return previous.value if previous else None
 
 
-def change_warning(value: IndicatorValue) -> str | None:
-    """A message when the value moved more than the plausibility band since the year before."""
-    element = value.data_element
-    previous = _previous_value(value.region_id, value.data_element_id, value.year)
-    if not is_large_change(element, value.value, previous):
+def large_change_warning(
+    element: DataElement, year: int, value: Decimal | None, answer, previous: Decimal | None
+) -> str | None:
+    """A message when the value moved more than the plausibility band since the year before
+    (``previous``, that year's value); no query."""
+    if not is_large_change(element, value, previous):
         return None
     return _(
         "%(year)s changed by more than ±%(band)s%% against %(prev_year)s (%(prev)s → %(now)s): "
         "add a comment explaining why before you submit."
     ) % {
-        "year": value.year,
+        "year": year,
         "band": f"{element.plausibility_band * 100:.0f}",
-        "prev_year": value.year - 1,
+        "prev_year": year - 1,
         "prev": format_value(element, previous, None),
-        "now": value.display(),
+        "now": format_value(element, value, answer),
     }
+
+
+def change_warning(value: IndicatorValue) -> str | None:
+    """A message when the value moved more than the plausibility band since the year before."""
+    previous = _previous_value(value.region_id, value.data_element_id, value.year)
+    return large_change_warning(value.data_element, value.year, value.value, value.answer, previous)
+
+
+def check_entry(
+    context: EntryContext,
+    *,
+    data_element: DataElement,
+    year: int,
+    value: Decimal | None,
+    answer: bool | None,
+    existing: IndicatorValue | None,
+    expected_version: int | None,
+) -> None:
+    """The rules of entering a value, on pre-loaded context (no query): every entry path (the
+    admin form, the API, the Excel upload, the batch import) runs exactly these.
+
+    An existing value is changed only when the writer states the version they last saw and it
+    is still the current one: without a version the write is refused with ``ValueExists``,
+    with an older one with ``StaleEdit``."""
+    if context.enterable is not None and data_element.pk not in context.enterable:
+        raise PermissionDenied(_("You may not enter values of this indicator for this region."))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        # Checked here so that it reads as a mistake, not as the constraint's IntegrityError
+        # (which value_save would report as a concurrent creation).
+        raise ValidationError({"year": str(YEAR_RANGE_MESSAGE)}, code="year")
+    if year in context.locked_years:
+        raise _locked_error(year)
+    errors = value_errors(data_element, value, answer)
+    if errors:
+        raise ValidationError({"value": errors})
+    if existing is None:
+        if expected_version is not None:
+            raise StaleEdit(
+                _("This value no longer exists; reload to see the current values."),
+                code="gone",
+                params={"current_version": None},
+            )
+        return
+    if expected_version is None:
+        raise ValueExists(
+            _("There is already a value for this indicator and year; open it to change it."),
+            code="exists",
+            params={"id": existing.pk, "current_version": existing.version},
+        )
+    _check_version(existing, expected_version)
+    if existing.status not in permissions.EDITABLE_STATUSES:
+        raise ValidationError(_editable_message(existing), code="status")
+
+
+_LOOK_UP = object()
 
 
 def check_value_save(
@@ -108,26 +201,25 @@ def check_value_save(
     year: int,
     value: Decimal | None,
     answer: bool | None,
-    existing: IndicatorValue | None,
+    existing: IndicatorValue | None = _LOOK_UP,
     expected_version: int | None,
 ) -> None:
-    """Raise what ``value_save`` would refuse, without writing (forms and imports call it to
-    report every problem before anything is written)."""
-    value = _as_decimal(value)
-    if not permissions.may_enter(actor, region.pk, data_element.pk):
-        raise PermissionDenied(_("You may not enter values of this indicator for this region."))
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        # Checked here so that it reads as a mistake, not as the constraint's IntegrityError
-        # (which value_save would report as a concurrent creation).
-        raise ValidationError({"year": _("The year must lie between 2000 and 2100.")}, code="year")
-    _check_open(region, year)
-    errors = value_errors(data_element, value, answer)
-    if errors:
-        raise ValidationError({"value": errors})
-    if existing is not None:
-        _check_version(existing, expected_version)
-        if existing.status not in permissions.EDITABLE_STATUSES:
-            raise ValidationError(_editable_message(existing), code="status")
+    """Raise what ``value_save`` would refuse, without writing (forms call it to report every
+    problem before anything is written). ``existing`` is the stored value if the caller holds
+    it (None: there is none); left out, it is looked up."""
+    if existing is _LOOK_UP:
+        existing = IndicatorValue.objects.filter(
+            region=region, data_element=data_element, year=year
+        ).first()
+    check_entry(
+        entry_context(actor, region, element_ids=[data_element.pk], years=[year]),
+        data_element=data_element,
+        year=year,
+        value=_as_decimal(value),
+        answer=answer,
+        existing=existing,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -143,7 +235,11 @@ def value_save(
     note: str = "",
     expected_version: int | None = None,
 ) -> SaveResult:
-    """Create a draft or update a draft / returned value (a returned value becomes a draft)."""
+    """Create a draft, or update a draft / returned value (a returned value becomes a draft).
+
+    One behaviour when the value exists: it is updated only when ``expected_version`` (the
+    version the writer last saw) is given and current; otherwise nothing is written and
+    ``ValueExists`` (no version given) or ``StaleEdit`` (an older one) is raised."""
     value = _as_decimal(value)
     obj = (
         IndicatorValue.objects.select_for_update()
@@ -174,14 +270,17 @@ def value_save(
         with transaction.atomic():
             obj.save()
     except IntegrityError:
-        # Another request created the same region-element-year between our read and write.
-        raise StaleEdit(
-            _("Someone created this value at the same moment; reload and try again."),
-            code="stale",
-        ) from None
+        raise _created_meanwhile() from None
     _changed(region.pk, year)
     warning = change_warning(obj)
     return SaveResult(obj, created, [warning] if warning else [])
+
+
+def _created_meanwhile() -> StaleEdit:
+    # Another request created the same region-element-year between our read and write.
+    return StaleEdit(
+        _("Someone created this value at the same moment; reload and try again."), code="stale"
+    )
 
 
 def _as_decimal(value) -> Decimal | None:
@@ -369,6 +468,24 @@ def comment_add(*, value: IndicatorValue, actor, text: str) -> ValueComment:
     return ValueComment.objects.create(value=value, author=actor, text=text)
 
 
+def check_evidence_file(upload) -> None:
+    """Refuse a file of a type or size that evidence may not have (the admin form calls this
+    too, so that it says exactly what ``evidence_add`` would refuse)."""
+    name = upload.name or "file"
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in EVIDENCE_EXTENSIONS:
+        raise ValidationError(
+            _("Files of type “%(suffix)s” are not accepted; use one of: %(allowed)s.")
+            % {"suffix": suffix or "?", "allowed": ", ".join(EVIDENCE_EXTENSIONS)},
+            code="file_type",
+        )
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20},
+            code="file_size",
+        )
+
+
 @transaction.atomic
 def evidence_add(
     *, value: IndicatorValue, actor, upload, title: str, official_source: str = ""
@@ -379,19 +496,11 @@ def evidence_add(
             _("Evidence can be added only to your own draft or returned values.")
         )
     _check_open(value.region_id, value.year)
+    try:
+        check_evidence_file(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.error_list}) from None
     name = upload.name or "file"
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if suffix not in EVIDENCE_EXTENSIONS:
-        raise ValidationError(
-            {
-                "file": _("Files of type “%(suffix)s” are not accepted; use one of: %(allowed)s.")
-                % {"suffix": suffix or "?", "allowed": ", ".join(EVIDENCE_EXTENSIONS)}
-            }
-        )
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_BYTES // 2**20}}
-        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -73,6 +73,13 @@ def changes():
 
 
 def save(actor, region, key, year, value=None, answer=None, **kwargs):
+    """value_save as a writer who has just opened the stored value (if any): states its
+    current version unless the test states one."""
+    if "expected_version" not in kwargs:
+        stored = IndicatorValue.objects.filter(
+            region=region, data_element__key=key, year=year
+        ).first()
+        kwargs["expected_version"] = stored.version if stored else None
     return services.value_save(
         actor=actor,
         region=region,
@@ -111,6 +118,26 @@ def test_clerk_updates_own_draft_and_the_version_grows(clerk_a, zhonglou):
     assert not result.created
     value = refreshed(first)
     assert (value.value, value.version, value.status) == (Decimal(96), 2, DRAFT)
+
+
+def test_an_existing_value_is_not_changed_without_the_version_its_writer_saw(clerk_a, zhonglou):
+    first = save(clerk_a, zhonglou, STRAW, 2021, 95).value
+
+    with pytest.raises(services.ValueExists) as caught:
+        save(clerk_a, zhonglou, STRAW, 2021, 96, expected_version=None)
+
+    assert caught.value.code == "exists"
+    assert caught.value.params == {"id": first.pk, "current_version": 1}
+    assert isinstance(caught.value, services.StaleEdit)
+    assert (refreshed(first).value, refreshed(first).version) == (Decimal(95), 1)
+
+
+def test_a_version_for_a_value_that_does_not_exist_is_refused(clerk_a, zhonglou):
+    with pytest.raises(services.StaleEdit) as caught:
+        save(clerk_a, zhonglou, STRAW, 2021, 96, expected_version=3)
+
+    assert caught.value.code == "gone"
+    assert not IndicatorValue.objects.exists()
 
 
 def test_editing_a_returned_value_makes_it_a_draft_again(clerk_a, zhonglou):
@@ -392,6 +419,7 @@ def take(action: str, value: IndicatorValue, actor) -> None:
             data_element=value.data_element,
             year=value.year,
             value=Decimal("96"),
+            expected_version=value.version,
         )
     elif action == "submit":
         services.value_submit(value=value, actor=actor)

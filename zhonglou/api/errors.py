@@ -50,8 +50,11 @@ WRITE_ERRORS = {
 
 def _django_to_drf(exc):
     if isinstance(exc, ConflictError):
+        params = exc.params or {}
         conflict = Conflict(" ".join(exc.messages))
-        conflict.details = {"current_version": None, **(exc.params or {})}
+        conflict.details = {"current_version": params.get("current_version")}
+        if "id" in params:  # ValueExists: the value to update instead, with its version
+            conflict.details = {"id": params["id"], **conflict.details}
         return conflict
     if isinstance(exc, DjangoValidationError):
         detail = (
