@@ -21,11 +21,10 @@ def sqlite_parameter_limit(sender, connection, **kwargs) -> None:
     connection.features.max_query_params = limit
 
 
-def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, returning=False):
+def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
     """INSERT ``rows`` (values in the order of ``columns``, attnames of ``model``'s fields) in
     as few statements as the database's parameter limit allows (on PostgreSQL one, from
-    arrays); with ``returning``, the new primary keys in row order (as ``bulk_create`` relies
-    on, on SQLite and PostgreSQL).
+    arrays).
 
     ``QuerySet.bulk_create`` prepares every value of every row through its field, which is
     most of a 1,000-row import's time; here each distinct value of a column is prepared once
@@ -47,28 +46,23 @@ def insert_rows(model, columns: Sequence[str], rows: Iterable[Sequence], *, retu
 
     values = [[prepare(i, v) for i, v in enumerate(row)] for row in rows]
     if not values:
-        return []
+        return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    suffix = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     if connection.vendor == "postgresql":
         # One array per column: two dozen parameters whatever the number of rows (psycopg
         # would otherwise parse tens of thousands of placeholders).
         arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
         sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
         with connection.cursor() as cursor:
-            cursor.execute(sql + suffix, [list(column) for column in zip(*values, strict=True)])
-            return [row[0] for row in cursor.fetchall()] if returning else []
+            cursor.execute(sql, [list(column) for column in zip(*values, strict=True)])
+        return
     limit = connection.features.max_query_params
     per_statement = max(1, limit // len(fields)) if limit else len(values)
-    keys = []
     with connection.cursor() as cursor:
         for start in range(0, len(values), per_statement):
             batch = values[start : start + per_statement]
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(batch))}"
-            cursor.execute(sql + suffix, [v for row in batch for v in row])
-            if returning:
-                keys += [row[0] for row in cursor.fetchall()]
-    return keys
+            cursor.execute(sql, [v for row in batch for v in row])

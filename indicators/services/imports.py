@@ -263,16 +263,25 @@ def values_import(actor, region: Region, rows: list[EntryRow], *, dry_run: bool 
     if new:
         try:
             with transaction.atomic():
-                keys = insert_rows(
+                insert_rows(
                     IndicatorValue,
                     [f.attname for f in VALUE_FIELDS],
                     ([getattr(obj, f.attname) for f in VALUE_FIELDS] for obj in new),
-                    returning=True,
                 )
         except IntegrityError:
             raise _created_meanwhile() from None
-        for obj, key in zip(new, keys, strict=True):
-            obj.pk, obj._state.adding = key, False
+        # The new rows' keys, by their natural key (region, element, year are unique), so that
+        # nothing depends on the order in which the database returns inserted rows.
+        keys = {
+            (element_id, year): pk
+            for pk, element_id, year in IndicatorValue.objects.filter(
+                region=region,
+                data_element_id__in={obj.data_element_id for obj in new},
+                year__in={obj.year for obj in new},
+            ).values_list("pk", "data_element_id", "year")
+        }
+        for obj in new:
+            obj.pk, obj._state.adding = keys[obj.data_element_id, obj.year], False
     if changed:
         IndicatorValue.objects.bulk_update(changed, UPDATED_FIELDS)
     _history(
