@@ -247,6 +247,14 @@ def department(request, region: str, code: str):
     return render(request, "dashboard/department.html", context)
 
 
+def _synthetic_label(region: Region) -> str:
+    """The region's name, saying "synthetic" once when its data is made up (a synthetic
+    region's own name already says 合成)."""
+    name = localized(region, "name")
+    word = _("synthetic")
+    return f"{name} ({word})" if region.synthetic and word not in name else name
+
+
 @login_required
 def compare(request):
     _require_scores(request)
@@ -274,10 +282,7 @@ def compare(request):
     )
     charts = {
         "compare": {
-            "regions": [
-                f"{r['region'].name}{' (' + _('synthetic') + ')' if r['region'].synthetic else ''}"
-                for r in rows
-            ],
+            "regions": [_synthetic_label(r["region"]) for r in rows],
             "ratios": [
                 round(float(r["result"].reference_ratio) * 100, 1)
                 if r["result"].reference_ratio is not None

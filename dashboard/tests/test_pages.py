@@ -161,6 +161,35 @@ def test_city_leader_compares_its_districts(demo, zhonglou, tianning, browse):
     assert browse(city_leader).get(OVERVIEW).status_code == 200
 
 
+def test_a_city_leader_lands_on_the_comparison(demo, browse):
+    from indicators.models import Region
+
+    city = Region.objects.get(code="320400")
+    city_leader = UserFactory(username="cz-leader", role="leader", region=city)
+    assert browse(city_leader).get("/")["Location"] == reverse("compare")
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("zh-hans", "示例区01（合成）"), ("en", "Sample district 01 (synthetic)")],
+)
+def test_the_comparison_chart_says_synthetic_once(demo, browse, language, label):
+    import json
+
+    from demo.synthetic import create_synthetic_regions
+    from indicators.models import Region
+
+    admin = UserFactory(username="synthetic_admin", is_superuser=True, is_staff=True)
+    create_synthetic_regions(count=1, actor=admin)
+    city_leader = UserFactory(
+        username="cz-leader", role="leader", region=Region.objects.get(code="320400")
+    )
+    page = browse(city_leader, language).get(reverse("compare")).content.decode()
+    data = page[page.index('id="chart-data"') :]
+    charts = json.loads(data[data.index(">") + 1 : data.index("</script>")])
+    assert label in charts["compare"]["regions"]
+
+
 def test_district_leader_compare_page_has_only_its_region(demo, leader, browse):
     page = browse(leader).get(reverse("compare")).content.decode()
     assert "钟楼区" in page and "天宁区" not in page
