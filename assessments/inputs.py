@@ -202,7 +202,8 @@ def _spec(
     criterion = selectors.criterion_for(ind, region) if ind.data_element_id else None
     na = _not_applicable(ind, region, criterion, declared)
     element = ind.data_element
-    inputs = inputs_of.get(ind.pk, [])
+    # The first input (the indicator's own data element) first: its departments lead.
+    inputs = sorted(inputs_of.get(ind.pk, []), key=lambda e: e.pk != ind.data_element_id)
     zh_depts, en_depts = _owed_by(
         [departments.get(e.pk, ((), ())) for e in inputs]
         or [departments.get(ind.data_element_id, ((), ()))]
@@ -249,8 +250,7 @@ def _input(element, observations) -> InputSpec:
 def _owed_by(
     groups: list[tuple[tuple[str, ...], tuple[str, ...]]],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The departments of several data elements, each once, in order (leads of the first
-    input first)."""
+    """The departments of several data elements, each once, in the order given."""
     zh = tuple(dict.fromkeys(d for group in groups for d in group[0]))
     en = tuple(dict.fromkeys(d for group in groups for d in group[1]))
     return zh, en
