@@ -3,16 +3,20 @@ whatever the number of indicators or years."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from assessments.scoring import (
     AssessmentInput,
     IndicatorSpec,
+    InputSpec,
     Mode,
     Observation,
     PassRule,
@@ -49,6 +53,7 @@ def _rules(criterion) -> tuple[RuleSpec, ...]:
             value=r.value,
             tolerance=r.tolerance,
             baseline_year=r.baseline_year,
+            span=r.span,
         )
         for r in criterion.rules.all()
     )
@@ -66,31 +71,50 @@ def _departments(region: Region) -> dict[int, tuple[tuple[str, ...], tuple[str, 
 
 
 def build_input(
-    region: Region, edition: FrameworkEdition, year: int, mode: Mode | str
+    region: Region,
+    edition: FrameworkEdition,
+    year: int,
+    mode: Mode | str,
+    *,
+    today: datetime.date | None = None,
 ) -> AssessmentInput:
-    return build_inputs(region, edition, [year], mode)[year]
+    return build_inputs(region, edition, [year], mode, today=today)[year]
 
 
 def build_inputs(
-    region: Region, edition: FrameworkEdition, years: Iterable[int], mode: Mode | str
+    region: Region,
+    edition: FrameworkEdition,
+    years: Iterable[int],
+    mode: Mode | str,
+    *,
+    today: datetime.date | None = None,
 ) -> dict[int, AssessmentInput]:
     """The engine's input for each assessment year of ``years``, in the same number of queries
-    however many years: the catalogue and the region's data are read once for all of them."""
+    however many years: the catalogue and the region's data are read once for all of them.
+
+    ``today`` (default: the local date) is the day of assessment, up to which veto events
+    count (the engine stops at the end of the application year)."""
     years = sorted(set(years))
+    today = today or timezone.localdate()
     indicators = list(
         Indicator.objects.filter(edition=edition)
         .select_related("data_element")
         .prefetch_related("criteria__rules")
         .order_by("order")
     )
-    elements = [i.data_element_id for i in indicators if i.data_element_id]
+    computed = [i for i in indicators if i.formula]
+    if computed:  # one more query, only for an edition that has computed indicators
+        prefetch_related_objects(computed, "inputs")
+    inputs_of = {i.pk: list(i.inputs.all()) for i in computed}
+    elements = {i.data_element_id for i in indicators if i.data_element_id}
+    elements |= {e.pk for found in inputs_of.values() for e in found}
     baselines = {
         r.baseline_year
         for i in indicators
         for c in i.criteria.all()
         for r in c.rules.all()
         if r.baseline_year
-    }
+    } | {i.base_year for i in computed if i.base_year}
     read_years = baselines.union(*(edition.window(y) for y in years))
     values = list(
         IndicatorValue.objects.filter(
@@ -139,7 +163,7 @@ def build_inputs(
         for t in all_targets:
             if t.year in used:
                 targets[t.data_element_id].append((t.year, t.target))
-        context = (region, declared, observations, targets, departments)
+        context = (region, declared, observations, targets, departments, inputs_of)
         inputs[year] = AssessmentInput(
             region_code=region.code,
             region_name=region.name,
@@ -149,6 +173,7 @@ def build_inputs(
             pass_rule=pass_rule,
             indicators=tuple(_spec(ind, codes.get(ind.parent_id), *context) for ind in indicators),
             veto_events=vetoes,
+            assessed_on=today,
         )
     return inputs
 
@@ -172,29 +197,60 @@ def _not_applicable(ind: Indicator, region: Region, criterion, declared) -> tupl
 
 
 def _spec(
-    ind: Indicator, parent_code, region, declared, observations, targets, departments
+    ind: Indicator, parent_code, region, declared, observations, targets, departments, inputs_of
 ) -> IndicatorSpec:
     criterion = selectors.criterion_for(ind, region) if ind.data_element_id else None
     na = _not_applicable(ind, region, criterion, declared)
     element = ind.data_element
-    zh_depts, en_depts = departments.get(ind.data_element_id, ((), ()))
+    # The first input (the indicator's own data element) first: its departments lead.
+    inputs = sorted(inputs_of.get(ind.pk, []), key=lambda e: e.pk != ind.data_element_id)
+    zh_depts, en_depts = _owed_by(
+        [departments.get(e.pk, ((), ())) for e in inputs]
+        or [departments.get(ind.data_element_id, ((), ()))]
+    )
+    # A computed indicator describes its own value (the decline in %); an entered one is its
+    # data element's value.
+    shown = ind if inputs else element
     return IndicatorSpec(
         code=ind.code,
         name=ind.name,
         name_en=ind.name_en,
         category=ind.category,
         parent_code=parent_code,
-        value_kind=element.value_kind if element else "",
-        unit=element.unit if element else "",
-        direction=element.direction if element else "none",
-        decimals=element.decimals if element else 1,
+        value_kind=shown.value_kind if shown else "",
+        unit=shown.unit if shown else "",
+        direction=(shown.direction or "none") if shown else "none",
+        decimals=shown.decimals if shown and shown.decimals is not None else 1,
+        formula=ind.formula if inputs else "",
+        inputs=tuple(_input(e, observations) for e in inputs),
+        base_year=ind.base_year,
         target_text=criterion.target_text if criterion else "",
         target_text_en=criterion.target_text_en if criterion else "",
         rules=_rules(criterion) if criterion else (),
         not_applicable=na[0] if na else None,
         not_applicable_en=na[1] if na else None,
-        observations=tuple(observations.get(ind.data_element_id, ())),
+        observations=() if inputs else tuple(observations.get(ind.data_element_id, ())),
         assigned_targets=tuple(targets.get(ind.data_element_id, ())),
         departments=zh_depts,
         departments_en=en_depts,
     )
+
+
+def _input(element, observations) -> InputSpec:
+    return InputSpec(
+        key=element.key,
+        name=element.name,
+        name_en=element.name_en,
+        unit=element.unit,
+        decimals=element.decimals,
+        observations=tuple(observations.get(element.pk, ())),
+    )
+
+
+def _owed_by(
+    groups: list[tuple[tuple[str, ...], tuple[str, ...]]],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The departments of several data elements, each once, in the order given."""
+    zh = tuple(dict.fromkeys(d for group in groups for d in group[0]))
+    en = tuple(dict.fromkeys(d for group in groups for d in group[1]))
+    return zh, en

@@ -14,7 +14,13 @@ from assessments.models import AssessmentSnapshot
 from assessments.scoring import Mode, assess, fingerprint, result_to_dict
 from indicators import selectors
 from indicators.choices import EditionStatus
-from indicators.models import CriterionRule, FrameworkEdition, IndicatorValue, Region
+from indicators.models import (
+    CriterionRule,
+    FrameworkEdition,
+    Indicator,
+    IndicatorValue,
+    Region,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +121,21 @@ def assessment_years(
 
 
 def _baseline_years(edition: FrameworkEdition) -> set[int]:
-    return set(
+    """Years every assessment can read: the rules' baseline years and the fixed base years
+    of computed indicators (one query)."""
+    rules = (
         CriterionRule.objects.filter(
             criterion__indicator__edition=edition, baseline_year__isnull=False
         )
         .order_by()
         .values_list("baseline_year", flat=True)
-        .distinct()
     )
+    bases = (
+        Indicator.objects.filter(edition=edition, base_year__isnull=False)
+        .order_by()
+        .values_list("base_year", flat=True)
+    )
+    return set(rules.union(bases))
 
 
 def region_refresh(*, region: Region, years: Iterable[int], now: datetime.datetime) -> int:
@@ -158,7 +171,7 @@ def mark_stale(region_id: int, years: Iterable[int] = ()) -> int:
             CriterionRule.objects.filter(
                 criterion__indicator__edition=OuterRef("edition"), baseline_year__in=changed
             )
-        )
+        ) | Exists(Indicator.objects.filter(edition=OuterRef("edition"), base_year__in=changed))
         for year in changed:
             movable |= Q(year__gte=year, year__lt=F("edition__window_years") + year)
         snapshots = snapshots.filter(movable)

@@ -186,7 +186,9 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
         if element.value_kind == "boolean":
             continue
         values = {v.year: v for v in detail["values"].get(leaf.data_element_id, [])}
-        targets = detail["targets"].get(leaf.data_element_id, {})
+        # A computed indicator's assigned target is in its own unit (a decline in %), not in
+        # the unit of the entered values the chart draws: leave it out of the chart.
+        targets = {} if leaf.is_computed else detail["targets"].get(leaf.data_element_id, {})
         if not values and not targets:
             continue
         known = set(values) | set(targets) | set(statuses)
@@ -194,14 +196,15 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
         years = list(range(min(known), max(known) + 1))
         criterion = detail["criteria"].get(leaf.pk)
         threshold = None
-        if criterion is not None:
+        if criterion is not None and not leaf.is_computed:
             for rule in criterion.rules.all():
                 if rule.kind == "threshold" and rule.value is not None:
                     threshold = float(rule.value)
         charts.append(
             {
                 "id": f"chart-{leaf.code.replace('.', '-')}",
-                "title": f"{leaf.code} {leaf.name}",
+                # The chart draws the entered values: for 7.2 the concentration, by its name.
+                "title": f"{leaf.code} {element.name if leaf.is_computed else leaf.name}",
                 "unit": element.unit,
                 "years": [str(y) for y in years],
                 "values": [

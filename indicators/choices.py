@@ -45,9 +45,14 @@ class RegionLevel(models.TextChoices):
 
 
 class Terrain(models.TextChoices):
+    """The five region classes of indicator 11 (林草覆盖率) in the official explanation of the
+    2019 national indicators: 山区, 丘陵区, 平原地区, 干旱半干旱地区, 青藏高原地区."""
+
     MOUNTAIN = "mountain", _("mountain")
     HILL = "hill", _("hill")
     PLAIN = "plain", _("plain")
+    ARID = "arid", _("arid or semi-arid")
+    PLATEAU = "plateau", _("Qinghai–Tibet Plateau")
 
 
 class EcoZone(models.TextChoices):
@@ -73,6 +78,13 @@ class RuleKind(models.TextChoices):
     NO_DETERIORATION = "no_deterioration", _("no deterioration")
     NO_DECREASE = "no_decrease", _("no decrease")
     FALLING_TREND = "falling_trend", _("falling trend")
+
+
+class RuleSpan(models.TextChoices):
+    """Which years a threshold rule reads (docs/criteria.md §3)."""
+
+    YEAR = "year", _("the assessment year")
+    WINDOW = "window", _("every year of the window")
 
 
 class Operator(models.TextChoices):

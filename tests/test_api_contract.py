@@ -120,8 +120,18 @@ def test_framework_detail_nests_domains_tasks_indicators_and_criteria(as_reviewe
     assert indicator["task"] == task["code"] and indicator["domain"] == domain["name"]
     criterion = indicator["criteria"][0]
     assert set(criterion) == {"target_text", "target_text_en", "applies_to", "rules"}
-    assert set(criterion["rules"][0]) == {"kind", "operator", "value", "tolerance", "baseline_year"}
-    nested = [i for d in body["domains"] for t in d["tasks"] for i in t["indicators"]]
+    assert set(criterion["rules"][0]) == {
+        "kind",
+        "operator",
+        "value",
+        "span",
+        "tolerance",
+        "baseline_year",
+    }
+    computed = next(i for i in nested_indicators(body) if i["code"] == "7.2")
+    assert computed["formula"].startswith("(base(pm25_annual_mean)")
+    assert computed["data_element"]["name"] == "PM2.5年均浓度"
+    nested = nested_indicators(body)
     assert len(nested) == body["indicator_count"]
     assert {"25.1", "25.2", "25.3"} <= set(codes(nested))
 
@@ -802,3 +812,7 @@ def test_docs_page_uses_only_local_static_files(db):
     for asset in assets:
         assert asset.startswith("/" + settings.STATIC_URL.lstrip("/")), asset
         assert finders.find(asset.split("/static/", 1)[1]), f"{asset} is not shipped"
+
+
+def nested_indicators(body: dict) -> list[dict]:
+    return [i for d in body["domains"] for t in d["tasks"] for i in t["indicators"]]

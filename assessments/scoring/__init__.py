@@ -4,13 +4,14 @@ No ORM, no clock, no Django: callers build the input (assessments.inputs) and st
 (assessments.services). Tests run without a database.
 """
 
-from assessments.scoring.engine import assess, window_years
+from assessments.scoring.engine import assess, counted_vetoes, veto_period, window_years
 from assessments.scoring.serialize import fingerprint, result_from_dict, result_to_dict
 from assessments.scoring.types import (
     AssessmentInput,
     AssessmentResult,
     IndicatorResult,
     IndicatorSpec,
+    InputSpec,
     MissingItem,
     Mode,
     Observation,
@@ -26,6 +27,7 @@ __all__ = [
     "AssessmentResult",
     "IndicatorResult",
     "IndicatorSpec",
+    "InputSpec",
     "MissingItem",
     "Mode",
     "Observation",
@@ -35,8 +37,10 @@ __all__ = [
     "Verdict",
     "VetoEvent",
     "assess",
+    "counted_vetoes",
     "fingerprint",
     "result_from_dict",
     "result_to_dict",
+    "veto_period",
     "window_years",
 ]

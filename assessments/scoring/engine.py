@@ -5,6 +5,7 @@ Pure: plain dataclasses in, plain dataclasses out; no ORM, no clock.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -52,13 +53,31 @@ def window_years(year: int, window: int) -> tuple[int, ...]:
     return tuple(range(year - window + 1, year + 1))
 
 
+def veto_period(
+    window: Sequence[int], assessed_on: datetime.date | None
+) -> tuple[datetime.date, datetime.date]:
+    """The days whose veto events count (both ends included): from the first day of the
+    window up to the day of assessment, the application year (the year after the window)
+    included, and never past the application year's end."""
+    start = datetime.date(window[0], 1, 1)
+    last = datetime.date(window[-1] + 1, 12, 31)
+    return start, last if assessed_on is None else min(assessed_on, last)
+
+
+def counted_vetoes(
+    events: Iterable[VetoEvent], window: Sequence[int], assessed_on: datetime.date | None
+) -> tuple[VetoEvent, ...]:
+    start, end = veto_period(window, assessed_on)
+    return tuple(event for event in events if start <= event.date <= end)
+
+
 def assess(inp: AssessmentInput) -> AssessmentResult:
     """Score every indicator of the input and apply the pass rule."""
     window = window_years(inp.year, inp.pass_rule.window_years)
     nodes = _Tree(inp, window).evaluate()
     top = [nodes[spec.code] for spec in inp.indicators if spec.parent_code is None]
     counts = _counts([n.result for n in top], inp.pass_rule)
-    vetoes = tuple(event for event in inp.veto_events if event.date.year in window)
+    vetoes = counted_vetoes(inp.veto_events, window, inp.assessed_on)
     verdict, reasons = _verdict([n.result for n in top], counts, inp.pass_rule, vetoes)
     missing = tuple(_missing_item(n) for n in top if n.result.status in UNKNOWN)
     summary = text.summary(
@@ -132,7 +151,9 @@ class _Tree:
 
     def _value(self, spec: IndicatorSpec, kids: list[_Node]) -> Value | None:
         # A leaf that does not apply still reports its value: it is a fact, just not scored.
-        return None if kids else build_series(spec, self.inp.mode).counted.get(self.inp.year)
+        if kids:
+            return None
+        return build_series(spec, self.inp.mode, self.window).counted.get(self.inp.year)
 
 
 def _own_not_applicable(spec: IndicatorSpec) -> _Inherited | None:
@@ -169,8 +190,9 @@ def _result(spec: IndicatorSpec, **fields) -> IndicatorResult:
     value = merged["value"]
     merged["value_text"] = "" if value is None else text.fmt_value(value, spec).zh
     used = set(merged["years_used"])
+    observations = [*spec.observations, *(o for item in spec.inputs for o in item.observations)]
     merged["sources"] = tuple(
-        dict.fromkeys(o.source for o in spec.observations if o.year in used and o.source)
+        dict.fromkeys(o.source for o in observations if o.year in used and o.source)
     )
     return IndicatorResult(**merged)
 

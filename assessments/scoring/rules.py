@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 import operator as op
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from assessments.scoring import text
+from assessments.scoring import computed, text
 from assessments.scoring.text import Text
 from assessments.scoring.types import IndicatorSpec, Mode, Observation, RuleSpec, Status
 
@@ -30,6 +30,8 @@ COMPARATORS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "<": op.lt,
 }
 
+SPANS = ("year", "window")  # the years a threshold reads: the assessment year, or every one
+
 DEFAULT_ASSIGNED_OPERATOR = {"higher": ">=", "lower": "<=", "none": "="}
 
 # Most decisive first: how the rules of one indicator (and the children of a parent) combine.
@@ -40,10 +42,21 @@ Value = Decimal | bool
 
 @dataclass(frozen=True)
 class Series:
-    """One indicator's observations seen through a mode."""
+    """One indicator's observations seen through a mode (for a computed indicator: its
+    formula's values, computations.Computed)."""
 
     counted: dict[int, Value]  # year → the value that counts
     entered: dict[int, tuple[str, ...]]  # year → statuses of every observation, counted or not
+    # Computed indicators only: year → the input years it lacks (year, entered?), why a year has
+    # no value (a division by zero), and the arithmetic of each computed year.
+    lacks: dict[int, tuple[tuple[int, bool], ...]] = field(default_factory=dict)
+    problems: dict[int, Text] = field(default_factory=dict)
+    arithmetic: dict[int, Text] = field(default_factory=dict)
+
+    def lacking(self, year: int) -> tuple[tuple[int, bool], ...]:
+        """The data years whose value is lacking for ``year`` to have one, each with whether
+        something was entered for it (pending) or not (missing)."""
+        return self.lacks.get(year, ((year, year in self.entered),))
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class RuleOutcome:
     pending_years: tuple[int, ...] = ()  # entered but not counted in this mode
     target_missing_years: tuple[int, ...] = ()  # owed by the creation office
     gap: Decimal | None = None
+    notes: tuple[Text, ...] = ()  # why a computed value is missing though no data is
 
 
 @dataclass(frozen=True)
@@ -85,8 +99,11 @@ def combine(statuses: Iterable[Status]) -> Status:
     return next((status for status in PRECEDENCE if status in present), Status.MET)
 
 
-def build_series(spec: IndicatorSpec, mode: Mode) -> Series:
+def build_series(spec: IndicatorSpec, mode: Mode, window: tuple[int, ...]) -> Series:
     counting = COUNTED_STATUSES[Mode(mode)]
+    if spec.formula:
+        done = computed.compute(spec, counting, window)
+        return Series(dict(done.counted), done.entered, done.lacks, done.problems, done.arithmetic)
     counted: dict[int, Value] = {}
     entered: dict[int, list[str]] = {}
     # Approved first, so that if a year ever had two rows the approved one is the one read.
@@ -107,7 +124,7 @@ def _reading(spec: IndicatorSpec, obs: Observation) -> Value | None:
 
 def evaluate_leaf(spec: IndicatorSpec, window: tuple[int, ...], mode: Mode) -> LeafEvaluation:
     """Every rule of an applicable leaf, combined with AND."""
-    ctx = Context(spec, build_series(spec, mode), window)
+    ctx = Context(spec, build_series(spec, mode, window), window)
     outcomes = [evaluate_rule(rule, ctx) for rule in spec.rules]
     status = combine(o.status for o in outcomes) if outcomes else Status.MISSING
     decided = [o for o in outcomes if o.status in (Status.MET, Status.NOT_MET)]
@@ -134,8 +151,17 @@ def _explain(status: Status, outcomes: list[RuleOutcome], mode: Mode, ctx: Conte
         return text.sentence([text.no_rules_clause()])
     if status in (Status.MET, Status.NOT_MET):
         shown = [o for o in outcomes if o.status == status]
-        return text.sentence([o.clause for o in shown if o.clause])
-    return text.sentence(_unknown_clauses(outcomes, mode, ctx))
+        used = _union(o.years_used for o in shown)
+        return text.sentence(_arithmetic(ctx, used) + [o.clause for o in shown if o.clause])
+    notes = list(dict.fromkeys(note for o in outcomes for note in o.notes))
+    return text.sentence(_arithmetic(ctx, ()) + notes + _unknown_clauses(outcomes, mode, ctx))
+
+
+def _arithmetic(ctx: Context, years: Sequence[int]) -> list[Text]:
+    """A computed indicator shows its inputs and the calculation of each year it uses (and of
+    the assessment year, whatever the status)."""
+    shown = sorted(set(years) | {ctx.year})
+    return [ctx.series.arithmetic[y] for y in shown if y in ctx.series.arithmetic]
 
 
 def _unknown_clauses(outcomes: list[RuleOutcome], mode: Mode, ctx: Context) -> list[Text]:
@@ -144,7 +170,7 @@ def _unknown_clauses(outcomes: list[RuleOutcome], mode: Mode, ctx: Context) -> l
     targets = _union(o.target_missing_years for o in outcomes)
     clauses = []
     if pending:
-        statuses = [s for year in pending for s in ctx.series.entered[year]]
+        statuses = [s for year in pending for s in ctx.series.entered.get(year, ())]
         clauses.append(text.pending_clause(pending, statuses, Mode(mode)))
     if missing:
         owed_by = text.departments_text(ctx.spec.departments, ctx.spec.departments_en)
@@ -166,16 +192,26 @@ def evaluate_rule(rule: RuleSpec, ctx: Context) -> RuleOutcome:
 
 
 def _unknown(ctx: Context, years: Iterable[int]) -> RuleOutcome | None:
-    """PENDING or MISSING when a needed year has no counted value; None when all have one."""
+    """PENDING or MISSING when a needed year has no counted value; None when all have one.
+    For a computed indicator the years named are the input years it lacks, and a year that
+    cannot be computed (division by zero) is MISSING with its reason."""
     lacking = [y for y in dict.fromkeys(years) if y not in ctx.series.counted]
     if not lacking:
         return None
-    pending = tuple(y for y in lacking if y in ctx.series.entered)
-    missing = tuple(y for y in lacking if y not in ctx.series.entered)
+    notes = tuple(ctx.series.problems[y] for y in lacking if y in ctx.series.problems)
+    data_years = {
+        data_year: entered
+        for y in lacking
+        if y not in ctx.series.problems
+        for data_year, entered in ctx.series.lacking(y)
+    }
+    pending = tuple(sorted(y for y, entered in data_years.items() if entered))
+    missing = tuple(sorted(y for y, entered in data_years.items() if not entered))
     return RuleOutcome(
         status=Status.PENDING if pending else Status.MISSING,
         missing_years=missing,
         pending_years=pending,
+        notes=notes,
     )
 
 
@@ -189,21 +225,37 @@ def _comparator(operator: str, ctx: Context) -> Callable[[Decimal, Decimal], boo
 def _threshold(rule: RuleSpec, ctx: Context) -> RuleOutcome:
     if rule.value is None:
         raise ValueError(f"Indicator {ctx.spec.code}: a threshold rule needs a value.")
+    if rule.span not in SPANS:
+        raise ValueError(f"Indicator {ctx.spec.code}: unknown span {rule.span!r}.")
     compare = _comparator(rule.operator, ctx)
-    unknown = _unknown(ctx, [ctx.year])
+    years = ctx.window if rule.span == "window" else (ctx.year,)
+    unknown = _unknown(ctx, years)
     if unknown:
         return unknown
-    value = ctx.series.counted[ctx.year]
-    met = compare(value, rule.value)
-    gap = None if met else abs(rule.value - value)
     # With several rules the criterion's wording covers them all; name this rule's own target.
     if len(ctx.spec.rules) == 1 and ctx.spec.target_text:
         target = text.criterion_target(ctx.spec)
     else:
         built = text.rule_target(rule.operator, rule.value, ctx.spec)
         target = Text(built, built)
+    if len(years) > 1:
+        return _threshold_every_year(rule, ctx, years, compare, target)
+    value = ctx.series.counted[ctx.year]
+    met = compare(value, rule.value)
+    gap = None if met else abs(rule.value - value)
     clause = text.compare_clause(ctx.spec, ctx.year, value, target, met=met, gap=gap)
     return _decided(met, clause, (ctx.year,), gap)
+
+
+def _threshold_every_year(rule, ctx: Context, years, compare, target: Text) -> RuleOutcome:
+    """近三年均…: every year of the window must compare true; the gap is the largest shortfall."""
+    pairs = [(year, ctx.series.counted[year]) for year in years]
+    failing = [(year, value) for year, value in pairs if not compare(value, rule.value)]
+    gap = max((abs(rule.value - value) for _, value in failing), default=None)
+    clause = text.every_year_clause(
+        ctx.spec, pairs, target, failing=tuple(year for year, _ in failing), gap=gap
+    )
+    return _decided(not failing, clause, tuple(years), gap)
 
 
 def _qualitative(rule: RuleSpec, ctx: Context) -> RuleOutcome:
@@ -255,19 +307,23 @@ def _window_pairs(ctx: Context) -> tuple[RuleOutcome | None, list[tuple[int, Dec
 
 
 def _no_deterioration(rule: RuleSpec, ctx: Context) -> RuleOutcome:
-    settled, pairs = _window_pairs(ctx)
-    if settled:
-        return settled
+    """保持稳定或持续改善: the assessment year is not worse than the first year of the window
+    (or ``baseline_year``) by more than the tolerance; the years between are not compared."""
+    start = rule.baseline_year or ctx.window[0]
+    if start == ctx.year:
+        settled, _pairs = _window_pairs(replace(ctx, window=(ctx.year,)))
+        return settled  # a one-year window: nothing to compare with, met
+    unknown = _unknown(ctx, (start, ctx.year))
+    if unknown:
+        return unknown
+    pairs = [(start, ctx.series.counted[start]), (ctx.year, ctx.series.counted[ctx.year])]
     tolerance = rule.tolerance or Decimal(0)
-    steps = [
-        (y0, y1, _worsening(v0, v1, ctx.spec.direction))
-        for (y0, v0), (y1, v1) in itertools.pairwise(pairs)
-    ]
-    worst = max(steps, key=lambda step: step[2])
-    met = worst[2] <= tolerance
-    gap = None if met else worst[2] - tolerance
-    clause = text.no_deterioration_clause(ctx.spec, pairs, tolerance, None if met else worst)
-    return _decided(met, clause, ctx.window, gap)
+    worsening = _worsening(pairs[0][1], pairs[1][1], ctx.spec.direction)
+    met = worsening <= tolerance
+    gap = None if met else worsening - tolerance
+    worst = None if met else (start, ctx.year, worsening)
+    clause = text.no_deterioration_clause(ctx.spec, pairs, tolerance, worst)
+    return _decided(met, clause, tuple(sorted((start, ctx.year))), gap)
 
 
 def _no_decrease(rule: RuleSpec, ctx: Context) -> RuleOutcome:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from assessments.scoring.engine import counted_vetoes, window_years
 from assessments.scoring.types import (
     AssessmentInput,
     AssessmentResult,
@@ -24,13 +25,22 @@ from assessments.scoring.types import (
 
 # Part of the fingerprint: bump it when the engine's logic or wording changes, so that stored
 # snapshots whose inputs did not change are still recomputed with the new engine.
-ENGINE_VERSION = 2
+# 3: computed indicators, threshold spans, no_deterioration against the window's first year,
+# veto events up to the day of assessment.
+ENGINE_VERSION = 3
 
 
 def fingerprint(inp: AssessmentInput) -> str:
     """sha256 hex of a canonical JSON of the whole input: equal inputs give equal hashes
-    (97 and 97.0000 are equal), any changed observation gives another."""
-    payload = {"engine": ENGINE_VERSION, "input": _plain(inp, _canonical_decimal)}
+    (97 and 97.0000 are equal), any changed observation gives another.
+
+    The day of assessment enters only through the veto events it lets count: a day passing
+    changes the hash only when it changes which events count, so an unchanged verdict is not
+    stored again every day."""
+    window = window_years(inp.year, inp.pass_rule.window_years)
+    counted = counted_vetoes(inp.veto_events, window, inp.assessed_on)
+    hashed = dataclasses.replace(inp, assessed_on=None, veto_events=counted)
+    payload = {"engine": ENGINE_VERSION, "input": _plain(hashed, _canonical_decimal)}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

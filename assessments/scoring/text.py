@@ -262,6 +262,32 @@ def falling_trend_clause(
     )
 
 
+def every_year_clause(
+    spec: IndicatorSpec,
+    pairs: Sequence[tuple[int, Decimal]],
+    target: Text,
+    *,
+    failing: Sequence[int],
+    gap: Decimal | None,
+) -> Text:
+    """A threshold every window year must meet (近三年均…): the series, then which years
+    fell short."""
+    name, series = _names(spec), series_text(pairs, spec)
+    outcome = _outcome(not failing, gap, spec)
+    if not failing:
+        return Text(
+            f"{name.zh}{series.zh}，评估期内每年均须达到{target.zh}，{outcome.zh}",
+            f"{name.en} was {series.en}: {target.en} required in every year of the window, "
+            f"{outcome.en}",
+        )
+    short = years_text(failing)
+    return Text(
+        f"{name.zh}{series.zh}，评估期内每年均须达到{target.zh}，{short.zh}未达到，{outcome.zh}",
+        f"{name.en} was {series.en}: {target.en} required in every year of the window, "
+        f"not reached in {short.en}, {outcome.en}",
+    )
+
+
 # ---------------------------------------------------------------- missing and pending
 
 

@@ -64,6 +64,9 @@ class RuleSpec:
     value: Decimal | None = None
     tolerance: Decimal | None = None
     baseline_year: int | None = None
+    # threshold: "year" reads the assessment year only; "window" needs every year of the window
+    # to compare true (近三年均…).
+    span: str = "year"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,18 @@ class Observation:
     value: Decimal | None = None  # numeric kinds
     answer: bool | None = None  # yes/no kind
     source: str = ""
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """A data element a computed indicator's formula reads, with its observations."""
+
+    key: str
+    name: str
+    name_en: str = ""
+    unit: str = ""
+    decimals: int = 1
+    observations: tuple[Observation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,11 @@ class IndicatorSpec:
     assigned_targets: tuple[tuple[int, Decimal], ...] = ()  # (year, target)
     departments: tuple[str, ...] = ()  # who owes the data (lead first)
     departments_en: tuple[str, ...] = ()
+    # A computed indicator (indicators.formula): its value each year is the formula over the
+    # inputs' values; value_kind, unit, direction and decimals above describe that value.
+    formula: str = ""
+    inputs: tuple[InputSpec, ...] = ()
+    base_year: int | None = None  # what base(key) reads; None: the first year of the window
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,9 @@ class AssessmentInput:
     pass_rule: PassRule
     indicators: tuple[IndicatorSpec, ...]  # parents and sub-indicators, in display order
     veto_events: tuple[VetoEvent, ...] = ()
+    # The day of assessment: veto events count from the first day of the window up to it (the
+    # application year included). None: up to the last day of the application year.
+    assessed_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def _year_lock(region, clerk, reviewer):
         (_reopen, [2021]),
         (_assigned_target, [2021]),
         (_declaration, []),  # a declaration holds for every year
-        (_veto_event, [2020]),
+        (_veto_event, [2019, 2020]),  # 2020 is the application year of 2019's assessment
         (_year_lock, [2021]),
     ],
     ids=lambda p: p.__name__.strip("_") if callable(p) else None,

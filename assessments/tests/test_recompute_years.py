@@ -13,9 +13,9 @@ from assessments.models import AssessmentSnapshot
 from assessments.tasks import recompute_region
 from indicators import services as indicator_services
 from indicators.choices import EditionStatus
-from indicators.models import CriterionRule, FrameworkEdition
+from indicators.models import CriterionRule, FrameworkEdition, Indicator
 
-from .snapshot_helpers import NOW, STRAW, current, indicator, refresh, write_value
+from .snapshot_helpers import NOW, PM25, STRAW, current, indicator, refresh, write_value
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,9 @@ def test_a_change_to_a_baseline_year_refreshes_every_year_compared_with_it(zhong
     rule = CriterionRule.objects.get(
         criterion__indicator__edition=catalogue, criterion__indicator__code="12.3"
     )
-    rule.baseline_year = 2015
+    # 12.3 is a threshold on its retention rate; a no_decrease rule stands in for one with a
+    # baseline year.
+    rule.kind, rule.operator, rule.value, rule.baseline_year = "no_decrease", "", None, 2015
     rule.save()
     baseline = write_value(zhonglou, RETENTION, 2015, 90)
     write_value(zhonglou, RETENTION, 2021, 95)
@@ -95,6 +97,22 @@ def test_a_change_to_a_baseline_year_refreshes_every_year_compared_with_it(zhong
 
     assert 2021 in services.assessment_years(zhonglou, [2015], catalogue)
     assert indicator(current(zhonglou, catalogue, 2021), "12.3")["status"] == "not_met"
+
+
+def test_a_change_to_a_computed_indicators_base_year_refreshes_every_year(zhonglou, catalogue):
+    """7.2 with a base year fixed by the higher level: every decline is computed against it."""
+    Indicator.objects.filter(edition=catalogue, code="7.2").update(base_year=2015)
+    base = write_value(zhonglou, PM25, 2015, 60)
+    write_value(zhonglou, PM25, 2021, 45)
+    assert indicator(refresh(zhonglou, catalogue, 2021), "7.2")["value_text"] == "25%"
+
+    base.value = Decimal(50)
+    base.save()
+    assert services.mark_stale(zhonglou.pk, [2015]) > 0
+    recompute_region.apply(args=[zhonglou.pk, [2015]]).get()
+
+    assert services.assessment_years(zhonglou, [2015], catalogue) == list(range(2015, 2022))
+    assert indicator(current(zhonglou, catalogue, 2021), "7.2")["value_text"] == "10%"
 
 
 def test_an_edition_not_tracked_for_the_region_is_left_alone(zhonglou, catalogue):

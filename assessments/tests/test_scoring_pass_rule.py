@@ -22,6 +22,8 @@ from assessments.scoring import (
     Verdict,
     VetoEvent,
     assess,
+    fingerprint,
+    veto_period,
     window_years,
 )
 
@@ -65,8 +67,10 @@ def many(category: str, **states: int) -> list[IndicatorSpec]:
     return specs
 
 
-def run(*specs, vetoes=(), rule: PassRule | None = None, year: int = YEAR) -> AssessmentResult:
-    inp = AssessmentInput(
+def make_input(
+    specs, vetoes=(), rule: PassRule | None = None, year: int = YEAR, assessed_on=None
+) -> AssessmentInput:
+    return AssessmentInput(
         region_code="320404",
         region_name="钟楼区",
         edition_code="test",
@@ -75,8 +79,14 @@ def run(*specs, vetoes=(), rule: PassRule | None = None, year: int = YEAR) -> As
         pass_rule=rule or PassRule(),
         indicators=tuple(specs),
         veto_events=tuple(vetoes),
+        assessed_on=assessed_on,
     )
-    return assess(inp)
+
+
+def run(
+    *specs, vetoes=(), rule: PassRule | None = None, year: int = YEAR, assessed_on=None
+) -> AssessmentResult:
+    return assess(make_input(specs, vetoes, rule, year, assessed_on))
 
 
 def binding_met() -> list[IndicatorSpec]:
@@ -177,14 +187,54 @@ def test_binding_failure_wins_over_missing_data():
         (datetime.date(2019, 1, 1), True),  # first day of the window
         (datetime.date(2021, 12, 31), True),  # last day of the window
         (datetime.date(2018, 12, 31), False),  # the day before the window
-        (datetime.date(2022, 1, 1), False),  # the day after
+        (datetime.date(2022, 1, 1), True),  # the application year counts too
+        (datetime.date(2022, 12, 31), True),  # its last day
+        (datetime.date(2023, 1, 1), False),  # the year after the application year
     ],
 )
-def test_veto_event_counts_only_inside_the_window(date, inside):
+def test_veto_event_counts_from_the_window_through_the_application_year(date, inside):
     event = VetoEvent(date=date, kind="major_incident", description="突发环境事件")
     result = run(*binding_met(), *many("reference", met=5), vetoes=[event])
     assert result.verdict == (Verdict.NOT_ELIGIBLE if inside else Verdict.ELIGIBLE)
     assert result.veto_events == ((event,) if inside else ())
+
+
+@pytest.mark.parametrize(
+    ("date", "assessed_on", "inside"),
+    [
+        (datetime.date(2022, 3, 1), datetime.date(2022, 3, 1), True),  # on the day of assessment
+        (datetime.date(2022, 3, 2), datetime.date(2022, 3, 1), False),  # the day after it
+        (datetime.date(2021, 6, 1), datetime.date(2021, 5, 31), False),  # assessed before it
+        (datetime.date(2022, 12, 31), datetime.date(2026, 1, 1), True),  # assessed years later
+        (datetime.date(2023, 1, 1), datetime.date(2026, 1, 1), False),  # …still the same end
+    ],
+)
+def test_veto_event_counts_up_to_the_day_of_assessment(date, assessed_on, inside):
+    event = VetoEvent(date=date, kind="summons")
+    result = run(*binding_met(), *many("reference", met=5), vetoes=[event], assessed_on=assessed_on)
+    assert result.veto_events == ((event,) if inside else ())
+
+
+@pytest.mark.parametrize(
+    ("assessed_on", "period"),
+    [
+        (None, (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))),
+        (datetime.date(2022, 5, 4), (datetime.date(2019, 1, 1), datetime.date(2022, 5, 4))),
+        (datetime.date(2030, 1, 1), (datetime.date(2019, 1, 1), datetime.date(2022, 12, 31))),
+    ],
+)
+def test_veto_period_is_a_pure_function_of_the_window_and_the_day(assessed_on, period):
+    assert veto_period((2019, 2020, 2021), assessed_on) == period
+
+
+def test_a_day_passing_changes_the_fingerprint_only_when_it_changes_the_counted_events():
+    event = VetoEvent(date=datetime.date(2022, 6, 1), kind="summons")
+
+    def hashed(day):
+        return fingerprint(make_input(binding_met(), vetoes=[event], assessed_on=day))
+
+    assert hashed(datetime.date(2022, 3, 1)) == hashed(datetime.date(2022, 5, 31))
+    assert hashed(datetime.date(2022, 5, 31)) != hashed(datetime.date(2022, 6, 1))
 
 
 def test_veto_is_reported_but_ignored_when_the_rule_says_so():

@@ -101,7 +101,7 @@ KINDS = {
     "no_deterioration": (
         NO_DETERIORATION,
         {2019: 80, 2020: 81, 2021: 82},
-        {2019: 80, 2020: 79, 2021: 82},
+        {2019: 80, 2020: 85, 2021: 79},
         {},
     ),
     "no_decrease": (NO_DECREASE, {2019: 80, 2021: 80}, {2019: 80, 2021: 79}, {}),
@@ -322,45 +322,69 @@ def stable(values, tolerance=None, **kw) -> IndicatorSpec:
     ("values", "tolerance", "expected", "gap"),
     [
         ({2019: 80, 2020: 80, 2021: 80}, None, Status.MET, None),
-        ({2019: 80, 2020: "79.9", 2021: 82}, None, Status.NOT_MET, D("0.1")),
-        ({2019: 80, 2020: "79.5", 2021: 82}, 1, Status.MET, None),
-        ({2019: 80, 2020: "78.5", 2021: 82}, 1, Status.NOT_MET, D("0.5")),
-        ({2019: 80, 2020: 79, 2021: 76}, None, Status.NOT_MET, D(3)),
+        ({2019: 80, 2020: 82, 2021: "79.9"}, None, Status.NOT_MET, D("0.1")),
+        ({2019: 80, 2020: 82, 2021: "79.5"}, 1, Status.MET, None),
+        ({2019: 80, 2020: 82, 2021: "78.5"}, 1, Status.NOT_MET, D("0.5")),
+        ({2019: 80, 2020: 79, 2021: 76}, None, Status.NOT_MET, D(4)),
+        ({2019: 80, 2020: 81, 2021: 81}, 1, Status.MET, None),  # the tolerance is optional
     ],
 )
-def test_no_deterioration_tolerance_and_worst_pair(values, tolerance, expected, gap):
+def test_no_deterioration_compares_the_assessment_year_with_the_first_year(
+    values, tolerance, expected, gap
+):
     r = result(stable(values, tolerance))
     assert (r.status, r.gap) == (expected, gap)
 
 
-def test_no_deterioration_names_the_worst_pair():
+def test_no_deterioration_ignores_a_dip_between_the_first_and_the_last_year():
+    # Year on year 2020 was worse than 2019; 2021 against 2019 is not: stable (保持稳定).
+    r = result(stable({2019: 80, 2020: 70, 2021: 80}))
+    assert (r.status, r.years_used) == (Status.MET, (2019, 2021))
+
+
+def test_no_deterioration_names_the_two_years_compared():
     r = result(stable({2019: 80, 2020: 79, 2021: 76}))
-    assert "2021年较2020年恶化" in r.explanation
-    assert "from 2020 to 2021" in r.explanation_en
+    assert "2021年较2019年恶化" in r.explanation
+    assert "from 2019 to 2021" in r.explanation_en
+
+
+def test_no_deterioration_without_tolerance_defaults_to_zero():
+    assert result(stable({2019: 80, 2021: "79.99"})).status == Status.NOT_MET
+
+
+def test_no_deterioration_against_an_explicit_baseline_year():
+    rule = RuleSpec(kind="no_deterioration", baseline_year=2015)
+    r = result(leaf("X", [rule], series({2015: 70, 2019: 90, 2021: 75})))
+    assert (r.status, r.years_used) == (Status.MET, (2015, 2021))
 
 
 @pytest.mark.parametrize(
     ("values", "expected"),
     [
         ({2019: "47.4", 2020: "41.0", 2021: "36.9"}, Status.MET),
-        ({2019: "36.9", 2020: "38.0", 2021: "36.0"}, Status.NOT_MET),
+        ({2019: "36.9", 2020: "36.0", 2021: "38.0"}, Status.NOT_MET),
     ],
 )
 def test_no_deterioration_lower_is_better(values, expected):
     r = result(stable(values, direction="lower", unit="μg/m³"))
     assert r.status == expected
-    assert r.years_used == (2019, 2020, 2021)
+    assert r.years_used == (2019, 2021)
 
 
-def test_no_deterioration_with_a_year_missing_in_the_middle_is_missing():
+def test_no_deterioration_needs_only_the_first_and_the_last_year():
     r = result(stable({2019: 80, 2021: 82}))
-    assert (r.status, r.missing_years) == (Status.MISSING, (2020,))
+    assert (r.status, r.missing_years) == (Status.MET, ())
+
+
+def test_no_deterioration_without_the_first_year_is_missing_that_year():
+    r = result(stable({2020: 80, 2021: 82}))
+    assert (r.status, r.missing_years) == (Status.MISSING, (2019,))
 
 
 def test_no_deterioration_missing_and_pending_years_together_are_pending():
-    spec = leaf("X", [NO_DETERIORATION], [obs(2019, 80), obs(2021, 82, "submitted")])
+    spec = leaf("X", [NO_DETERIORATION], [obs(2021, 82, "submitted")])
     r = result(spec)
-    assert (r.status, r.missing_years) == (Status.PENDING, (2020, 2021))
+    assert (r.status, r.missing_years) == (Status.PENDING, (2019, 2021))
 
 
 # ---------------------------------------------------------------- no decrease, falling trend
@@ -434,7 +458,7 @@ PM25 = {2019: "47.4", 2020: "41.0", 2021: "36.9"}
         (PM25, 40, Status.MET),
         (PM25, 35, Status.NOT_MET),  # target missed, series stable
         ({2019: "36.0", 2020: "41.0", 2021: "36.9"}, 40, Status.NOT_MET),  # target met, worse
-        ({2021: "36.9"}, 40, Status.MISSING),  # 2019 and 2020 missing
+        ({2021: "36.9"}, 40, Status.MISSING),  # 2019 missing
         ({2020: "41.0", 2021: "45.0"}, 40, Status.NOT_MET),  # not met beats missing
         (PM25, None, Status.MISSING),  # no target entered
     ],
@@ -451,12 +475,12 @@ def test_combined_rules_report_the_union_of_missing_years():
         assigned_targets=(),
     )
     r = result(spec)
-    assert (r.status, r.missing_years) == (Status.PENDING, (2020, 2021))
+    assert (r.status, r.missing_years) == (Status.PENDING, (2021,))
 
 
-def test_combined_met_rules_use_every_window_year():
+def test_combined_met_rules_use_the_years_they_compare():
     r = result(air(PM25, 40))
-    assert r.years_used == (2019, 2020, 2021)
+    assert r.years_used == (2019, 2021)
     assert r.value == D("36.9")
 
 

@@ -83,6 +83,22 @@ def test_indicator_page_shows_values_criterion_evidence_and_departments(demo, le
     assert "钟楼区创建工作报告" in page  # the source of the figure
 
 
+def test_indicator_page_of_72_shows_the_decline_and_names_the_entered_concentration(
+    demo, leader, browse
+):
+    url = reverse(
+        "indicator", kwargs={"region": "320404", "edition": "jiangsu-county-2019", "code": "7.2"}
+    )
+    page = browse(leader).get(url).content.decode()
+    leaf = page[page.index('id="leaf-7.2"') :]
+    heading = leaf[: leaf.index("</h2>")]
+    assert "PM2.5浓度下降幅度" in heading and "%" in heading and "μg/m³" not in heading
+    assert "PM2.5年均浓度" in leaf  # the table's entered values are the concentration, by name
+    assert "(47.4 − 36.9) ÷ 47.4 × 100 = 22.2%" in page  # the computed decline, its arithmetic
+    assert "下降幅度为36.9" not in page
+    assert "7.2 PM2.5年均浓度" in page  # the chart of the entered values, by their name
+
+
 def test_indicator_page_of_a_qualitative_item_links_its_evidence(demo, leader, browse):
     url = reverse(
         "indicator", kwargs={"region": "320404", "edition": "jiangsu-county-2019", "code": "1"}

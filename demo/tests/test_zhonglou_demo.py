@@ -125,3 +125,32 @@ def test_the_demo_scores_the_same_in_both_modes_as_every_value_is_approved(
     assert {k: v for k, v in provisional.result.items() if k not in strip} == {
         k: v for k, v in scorecard.result.items() if k not in strip
     }
+
+
+def test_72_is_the_decline_computed_from_the_reports_annual_means(scorecard):
+    """36.9 μg/m³ in 2021 against 47.4 in 2019 (the report: 较2019年下降10.5微克/立方米)."""
+    item = indicator(scorecard, "7.2")
+
+    assert item["value_text"] == "22.2%"
+    assert item["explanation"].startswith(
+        "2021年PM2.5浓度下降幅度 = (47.4 − 36.9) ÷ 47.4 × 100 = 22.2%"
+        "（2019年PM2.5年均浓度47.4 μg/m³、2021年PM2.5年均浓度36.9 μg/m³）"
+    )
+    # No sentence calls the concentration a decline.
+    assert "下降幅度为36.9" not in item["explanation"]
+    # The decline is compared with the target the higher level assigns, not yet entered.
+    assert item["status"] == "missing"
+    assert item["missing_years"] == [2021]
+    assert item["sources"] == ["钟楼区创建工作报告（江苏省生态文明建设示范区创建）"]
+
+
+def test_assigned_and_stable_indicators_owe_the_first_and_the_last_window_year(scorecard):
+    """保持稳定或持续改善 compares 2021 with 2019: 7.1 lacks those two years, not 2020."""
+    assert indicator(scorecard, "7.1")["missing_years"] == [2019, 2021]
+    assert _missing(scorecard, "7")["years"] == [2019, 2021]
+
+
+def test_the_2021_scorecard_still_counts_the_same_indicators(scorecard):
+    result = scorecard.result
+    assert (result["binding_met"], result["binding_applicable"]) == (8, 20)
+    assert (result["reference_met"], result["reference_applicable"]) == (4, 13)

@@ -163,13 +163,28 @@ class IndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
     )
     search_fields = ("code", "name", "name_en", "data_element__key")
     list_select_related = ("edition", "task__domain", "data_element")
-    autocomplete_fields = ("parent", "data_element")
+    autocomplete_fields = ("parent", "data_element", "inputs")
     inlines = [CriterionInline]
     list_per_page = 50
     fieldsets = (
         (None, {"fields": ("edition", "task", "parent", "code", "name", "name_en", "order")}),
         (_("Classification"), {"fields": ("category", "scope", "confidence", "data_element")}),
         (_("Method"), {"fields": ("definition", "calculation_method", "data_source")}),
+        (
+            _("Computed value"),
+            {
+                "fields": (
+                    "formula",
+                    "inputs",
+                    "base_year",
+                    "value_kind",
+                    "unit",
+                    "direction",
+                    "decimals",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
     )
 
     @admin.display(description=_("domain"), ordering="task__domain__order")
@@ -178,13 +193,13 @@ class IndicatorAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("unit"))
     def unit(self, obj):
-        return obj.data_element.unit if obj.data_element else ""
+        return obj.shown_unit
 
 
 class CriterionRuleInline(RoleAdminMixin, admin.TabularInline):
     model = CriterionRule
     extra = 0
-    fields = ("order", "kind", "operator", "value", "tolerance", "baseline_year")
+    fields = ("order", "kind", "operator", "value", "span", "tolerance", "baseline_year")
 
 
 @admin.register(Criterion)

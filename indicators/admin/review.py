@@ -68,6 +68,12 @@ class ReviewAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
         return True
 
 
+TARGET_UNIT_HELP = _(
+    "In the unit of the indicator it is compared with: for a computed indicator (7.2, the "
+    "decline of PM2.5 in %) the indicator's unit, not that of the entered element."
+)
+
+
 @admin.register(AssignedTarget)
 class AssignedTargetAdmin(ReviewAdmin):
     selector = selectors.assigned_targets_for_user
@@ -80,6 +86,12 @@ class AssignedTargetAdmin(ReviewAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A target is its region, element and year: another of them is another target.
         return ("region", "data_element", "year") if obj else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "target" in form.base_fields:
+            form.base_fields["target"].help_text = TARGET_UNIT_HELP
+        return form
 
     def save_model(self, request, obj, form, change):
         saved = services.assigned_target_set(

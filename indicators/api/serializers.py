@@ -28,7 +28,7 @@ from indicators.services import MAX_IMPORT_ROWS
 class RuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = CriterionRule
-        fields = ["kind", "operator", "value", "tolerance", "baseline_year"]
+        fields = ["kind", "operator", "value", "span", "tolerance", "baseline_year"]
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -90,8 +90,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "calculation_method",
             "data_source",
             "data_element",
+            "formula",
+            "base_year",
             "criteria",
         ]
+        extra_kwargs = {
+            "formula": {
+                "help_text": "Computed indicators only: the formula over data element keys "
+                "(base(key) reads the base year); data_element is then its first input."
+            }
+        }
 
 
 class TaskSerializer(serializers.ModelSerializer):

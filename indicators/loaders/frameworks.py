@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from indicators import criteria as criteria_lib
-from indicators.choices import RuleKind, ValueKind
+from indicators import formula as formula_lib
+from indicators.choices import RuleKind, RuleSpan, ValueKind
 from indicators.models import (
     Criterion,
     CriterionRule,
@@ -28,6 +29,7 @@ from .common import LoadError, Problem, content_hash, format_path, read_yaml, sc
 
 DEFAULT_DECIMALS = {ValueKind.PERCENTAGE: 1, ValueKind.NUMBER: 2, ValueKind.BOOLEAN: 0}
 ELEMENT_IDENTITY = ("value_kind", "unit", "direction")
+COMPUTED_FIELDS = ("formula", "inputs", "base_year")
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,18 @@ def _indicator_problems(file: str, path: list, ind: dict, parent: dict | None) -
             if field not in ind:
                 bad(field, f"a top-level indicator needs '{field}'")
     if "children" in ind:
-        for field in ("key", "criteria", "value_kind", "unit", "direction"):
+        for field in ("key", "criteria", "value_kind", "unit", "direction", *COMPUTED_FIELDS):
             if field in ind:
                 bad(field, "an indicator with sub-indicators has no data of its own")
         return problems
-    for field in ("key", "value_kind", "unit", "direction", "criteria"):
+    if "formula" in ind:
+        problems += _computed_problems(file, at, ind)
+    else:
+        for field in COMPUTED_FIELDS:
+            if field in ind:
+                bad(field, "only a computed indicator (one with a 'formula') takes this field")
+    needed = ("value_kind", "unit", "direction", "criteria")
+    for field in needed if "formula" in ind else ("key", *needed):
         if field not in ind:
             bad(field, f"an indicator without sub-indicators needs '{field}'")
     if not ind.get("criteria"):
@@ -102,6 +111,49 @@ def _indicator_problems(file: str, path: list, ind: dict, parent: dict | None) -
     return problems
 
 
+def _computed_problems(file: str, at: str, ind: dict) -> list[Problem]:
+    """A computed indicator: a valid formula over exactly its declared inputs, no key of its
+    own (its value is calculated, never entered) and a numeric value."""
+    problems = []
+
+    def bad(field: str, message: str) -> None:
+        problems.append(Problem(file, at, field, message))
+
+    if "key" in ind:
+        bad("key", "a computed indicator is never entered: declare its data elements in 'inputs'")
+    if ind.get("value_kind") == ValueKind.BOOLEAN:
+        bad("value_kind", "a computed indicator has a numeric value")
+    inputs = ind.get("inputs", [])
+    if not inputs:
+        bad("inputs", "a computed indicator needs the data elements its formula reads")
+    declared = [element["key"] for element in inputs]
+    for key in {k for k in declared if declared.count(k) > 1}:
+        bad("inputs", f"input {key!r} is declared twice")
+    try:
+        node = formula_lib.parse(ind["formula"])
+    except formula_lib.FormulaError as exc:
+        bad("formula", f"not a valid formula: {exc}")
+        return problems
+    used = formula_lib.keys(node)
+    for key in used:
+        if key not in declared:
+            bad("formula", f"unknown data element {key!r}: declare it in 'inputs'")
+    for key in declared:
+        if key not in used:
+            bad("inputs", f"input {key!r} is not used by the formula")
+    if "base_year" in ind and not formula_lib.uses_base(node):
+        bad("base_year", "the formula reads no base(…) value")
+    return problems
+
+
+def _elements(ind: dict) -> list[dict]:
+    """The data elements an indicator's values are entered against: its own key, or the
+    inputs of a computed indicator (the first one stands for the indicator)."""
+    if "formula" in ind:
+        return list(ind.get("inputs", []))
+    return [ind] if "key" in ind else []
+
+
 def _as_class(applies_to: dict) -> dict[str, str]:
     out = {}
     for field, value in applies_to.items():
@@ -115,6 +167,8 @@ def _rule_problems(file: str, path: list, rule: dict, value_kind: str | None) ->
     problems = []
     if value_kind == ValueKind.BOOLEAN and kind != RuleKind.QUALITATIVE:
         return [Problem(file, at, "kind", f"a {kind} rule needs a numeric indicator")]
+    if "span" in rule and kind != RuleKind.THRESHOLD:
+        problems.append(Problem(file, at, "span", "only a threshold rule reads every window year"))
     if kind == RuleKind.THRESHOLD:
         for field in ("operator", "value"):
             if field not in rule:
@@ -158,14 +212,19 @@ def semantic_problems(file: str, document: dict) -> list[Problem]:
                 )
             )
         codes.setdefault(ind["code"], at)
-        if "key" in ind:
-            if ind["key"] in keys:
+        own = _elements(ind)[:1]  # the element the indicator stands on, once per edition
+        for element in own:
+            field = "key" if element is ind else "inputs"
+            if element["key"] in keys:
                 problems.append(
                     Problem(
-                        file, at, "key", f"key {ind['key']!r} is used at {keys[ind['key']]} too"
+                        file,
+                        at,
+                        field,
+                        f"key {element['key']!r} is used at {keys[element['key']]} too",
                     )
                 )
-            keys.setdefault(ind["key"], at)
+            keys.setdefault(element["key"], at)
         problems += _indicator_problems(file, path, ind, parent)
     return problems
 
@@ -190,6 +249,10 @@ def _element_fields(ind: dict) -> dict[str, Any]:
     }
 
 
+def _computed_decimals(ind: dict) -> int:
+    return ind.get("decimals", DEFAULT_DECIMALS[ind["value_kind"]])
+
+
 def _dec(value) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -212,21 +275,22 @@ def _cross_file_problems(parsed: list[ParsedEdition]) -> list[Problem]:
     }
     for p in parsed:
         for path, _d, _t, ind, _parent in walk_indicators(p.document):
-            if "key" not in ind or "value_kind" not in ind:
-                continue
-            mine = {f: ind.get(f) for f in ELEMENT_IDENTITY}
-            theirs, where = known.setdefault(ind["key"], (mine, p.file))
-            for field in ELEMENT_IDENTITY:
-                if theirs[field] != mine[field]:
-                    problems.append(
-                        Problem(
-                            p.file,
-                            format_path(path),
-                            field,
-                            f"key {ind['key']!r} has {field} {theirs[field]!r} in {where}, "
-                            f"{mine[field]!r} here",
+            for element in _elements(ind):
+                if "value_kind" not in element:
+                    continue
+                mine = {f: element.get(f) for f in ELEMENT_IDENTITY}
+                theirs, where = known.setdefault(element["key"], (mine, p.file))
+                for field in ELEMENT_IDENTITY:
+                    if theirs[field] != mine[field]:
+                        problems.append(
+                            Problem(
+                                p.file,
+                                format_path(path),
+                                field,
+                                f"key {element['key']!r} has {field} {theirs[field]!r} in "
+                                f"{where}, {mine[field]!r} here",
+                            )
                         )
-                    )
     return problems
 
 
@@ -349,11 +413,12 @@ def _write_tree(edition: FrameworkEdition, document: dict) -> dict[str, list[int
                 },
             )
             kept["tasks"].append(tasks[t["code"]].id)
-        element = None
-        if "key" in ind:
-            element, _ = DataElement.objects.update_or_create(
-                key=ind["key"], defaults=_element_fields(ind)
-            )
+        elements = [
+            DataElement.objects.update_or_create(key=e["key"], defaults=_element_fields(e))[0]
+            for e in _elements(ind)
+        ]
+        element = elements[0] if elements else None
+        computed = "formula" in ind
         inherited = parent or {}
         indicator, _ = Indicator.objects.update_or_create(
             edition=edition,
@@ -371,8 +436,15 @@ def _write_tree(edition: FrameworkEdition, document: dict) -> dict[str, list[int
                 "calculation_method": ind.get("calculation_method", ""),
                 "data_source": ind.get("data_source", ""),
                 "order": order,
+                "formula": ind.get("formula", ""),
+                "base_year": ind.get("base_year"),
+                "value_kind": ind["value_kind"] if computed else "",
+                "unit": ind["unit"] if computed else "",
+                "direction": ind["direction"] if computed else "",
+                "decimals": _computed_decimals(ind) if computed else None,
             },
         )
+        indicator.inputs.set(elements if computed else [])
         indicators[ind["code"]] = indicator
         kept["indicators"].append(indicator.id)
         _write_criteria(indicator, ind.get("criteria", []))
@@ -396,6 +468,7 @@ def _write_criteria(indicator: Indicator, criteria: list[dict]) -> None:
                 value=_dec(rule.get("value")),
                 tolerance=_dec(rule.get("tolerance")),
                 baseline_year=rule.get("baseline_year"),
+                span=rule.get("span", RuleSpan.YEAR),
                 order=order,
             )
             for order, rule in enumerate(spec["rules"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators import formula as formula_lib
 from indicators.choices import (
     Category,
     CitySize,
@@ -20,6 +22,7 @@ from indicators.choices import (
     Operator,
     RegionLevel,
     RuleKind,
+    RuleSpan,
     Scope,
     Terrain,
     ValueKind,
@@ -259,6 +262,39 @@ class Indicator(models.Model):
     calculation_method = models.TextField(_("calculation method"), blank=True)
     data_source = models.TextField(_("data source"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # A computed indicator (data/frameworks/SCHEMA.md): its value is never entered but
+    # calculated each year from the values of its input data elements. ``data_element`` is then
+    # its first input (what a clerk enters); the fields below describe the computed value.
+    formula = models.TextField(
+        _("formula"),
+        blank=True,
+        help_text=_(
+            "Computed indicators only: arithmetic over data element keys, "
+            "e.g. (base(a) - a) / base(a) * 100."
+        ),
+    )
+    inputs = models.ManyToManyField(
+        DataElement,
+        blank=True,
+        related_name="computed_indicators",
+        verbose_name=_("input data elements"),
+    )
+    base_year = models.PositiveSmallIntegerField(
+        _("base year"),
+        null=True,
+        blank=True,
+        help_text=_("The year base(…) reads in the formula; blank: the first year of the window."),
+    )
+    value_kind = models.CharField(
+        _("value kind"), max_length=12, choices=ValueKind.choices, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, blank=True
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals"), null=True, blank=True, validators=[MaxValueValidator(6)]
+    )
 
     class Meta:
         verbose_name = _("indicator")
@@ -283,6 +319,28 @@ class Indicator(models.Model):
     @property
     def is_leaf(self) -> bool:
         return self.data_element_id is not None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.formula:
+            problems = formula_lib.check(self.formula)
+            if problems:
+                raise ValidationError({"formula": "; ".join(problems)})
+            if not self.value_kind:
+                raise ValidationError(
+                    {"value_kind": _("A computed indicator needs the kind of its value.")}
+                )
+
+    @property
+    def is_computed(self) -> bool:
+        return bool(self.formula)
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit of the indicator's value: its own when computed, else its element's."""
+        if self.is_computed:
+            return self.unit
+        return self.data_element.unit if self.data_element else ""
 
     def applies_to_level(self, level: str) -> bool:
         if self.scope == Scope.BOTH:
@@ -345,6 +403,13 @@ class CriterionRule(models.Model):
         _("tolerance"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    span = models.CharField(
+        _("years"),
+        max_length=6,
+        choices=RuleSpan.choices,
+        default=RuleSpan.YEAR,
+        help_text=_("Threshold rules: the assessment year only, or every year of the window."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

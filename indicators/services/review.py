@@ -142,7 +142,8 @@ def veto_event_save(
     obj._history_user = actor
     obj.full_clean()
     obj.save()
-    _changed(VetoEvent, region.pk, date.year, old_year)
+    # An event counts for the assessment years whose window or application year holds it.
+    _changed(VetoEvent, region.pk, date.year, date.year - 1, old_year, old_year - 1)
     return obj
 
 
@@ -150,7 +151,7 @@ def veto_event_save(
 def veto_event_delete(*, actor, event: VetoEvent) -> None:
     _require_reviewer(actor, event.region_id)
     event.delete()
-    _changed(VetoEvent, event.region_id, event.date.year)
+    _changed(VetoEvent, event.region_id, event.date.year, event.date.year - 1)
 
 
 @transaction.atomic

@@ -264,3 +264,23 @@ def test_moving_the_lead_reports_what_changed(catalogue, tmp_path):
     assert outcomes["responsibility created"] == 1  # ecology
     assert outcomes["responsibility removed"] == 1  # water
     assert outcomes["responsibility unchanged"] == 1  # eco_plan
+
+
+@pytest.mark.parametrize("terrain", ["mountain", "hill", "plain", "arid", "plateau"])
+def test_a_region_records_any_of_the_five_terrain_classes_of_row_11(catalogue, tmp_path, terrain):
+    doc = regions_doc()
+    doc["regions"][0]["terrain"] = terrain
+
+    load_file(write(tmp_path, doc))
+
+    assert Region.objects.get(code=TEST_REGION).terrain == terrain
+
+
+def test_a_terrain_outside_the_five_classes_is_refused(catalogue, tmp_path):
+    doc = regions_doc()
+    doc["regions"][0]["terrain"] = "desert"
+
+    with pytest.raises(LoadError) as caught:
+        load_file(write(tmp_path, doc))
+
+    assert [p.field for p in caught.value.problems] == ["terrain"]

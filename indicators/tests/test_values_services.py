@@ -915,7 +915,29 @@ def test_every_review_write_signals_the_region(changes, reviewer, zhonglou, writ
     assert [(sender, region) for sender, region, _years in changes] == [
         (REVIEW_MODELS[write], zhonglou.pk)
     ]
-    assert changes[0][2] <= {2021}
+    # A veto event of 2021 can also move the assessment of 2020, whose application year it is.
+    assert changes[0][2] <= ({2020, 2021} if write.startswith("veto") else {2021})
+
+
+def test_a_veto_event_signals_its_year_and_the_year_whose_application_year_it_is(
+    changes, reviewer, zhonglou
+):
+    event = REVIEW_WRITES["veto_event_save"](reviewer, zhonglou)
+    services.veto_event_save(
+        actor=reviewer,
+        region=zhonglou,
+        date=datetime.date(2023, 2, 1),
+        kind=VetoKind.SUMMONS,
+        description="约谈",
+        event=event,
+    )
+    services.veto_event_delete(actor=reviewer, event=event)
+
+    assert [years for _sender, _region, years in changes] == [
+        {2020, 2021},
+        {2020, 2021, 2022, 2023},  # moved from 2021 to 2023: both the old and the new years
+        {2022, 2023},
+    ]
 
 
 def test_year_reopen_and_declaration_approve_signal(changes, reviewer, zhonglou):
