@@ -31,3 +31,19 @@ def test_make_run_passes_its_host_and_port_to_setup_demo():
 
     assert "setup_demo --url http://$(HOST):$(PORT)/" in run
     assert "runserver $(HOST):$(PORT)" in run
+
+
+def test_a_demo_database_scored_under_older_criteria_gets_a_clear_message(zhonglou, catalogue):
+    from django.core.management import CommandError
+    from django.utils import timezone
+
+    from assessments.services import snapshot_refresh
+    from indicators.models import FrameworkEdition
+
+    snapshot_refresh(
+        region=zhonglou, edition=catalogue, year=2021, mode="official", now=timezone.now()
+    )
+    FrameworkEdition.objects.filter(pk=catalogue.pk).update(content_hash="an earlier file")
+
+    with pytest.raises(CommandError, match="make run"):
+        call_command("setup_demo", stdout=io.StringIO())

@@ -10,6 +10,7 @@ from assessments.services import region_refresh
 from demo.seed import DEMO_PASSWORD, ensure_demo_users, load_demo_values
 from demo.synthetic import create_synthetic_regions
 from indicators.models import Region
+from indicators.loaders.common import LoadError
 from indicators.reference import load_reference_data
 
 
@@ -29,7 +30,17 @@ class Command(BaseCommand):
     def handle(self, *args, url, **options):
         if not getattr(settings, "DEMO_ACCOUNTS", False):
             raise CommandError("Demo accounts are disabled in these settings (production?).")
-        for line in load_reference_data():
+        try:
+            lines = load_reference_data()
+        except LoadError as exc:
+            # The shipped criteria changed since this demo database scored them: a demo
+            # database is disposable, a real one gets the revision as a new edition.
+            raise CommandError(
+                f"{exc}\n\nThis demo database was made with an earlier version of the criteria "
+                f"files. Remove it ({settings.DATABASES['default']['NAME']}) and run `make run` "
+                "again to start from the current files."
+            ) from None
+        for line in lines:
             self.stdout.write(line)
         accounts = ensure_demo_users()
         admin = User.objects.get(username="admin")
