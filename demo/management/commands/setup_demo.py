@@ -9,8 +9,8 @@ from assessments import recompute
 from assessments.services import region_refresh
 from demo.seed import DEMO_PASSWORD, ensure_demo_users, load_demo_values
 from demo.synthetic import create_synthetic_regions
-from indicators.models import Region
 from indicators.loaders.common import LoadError
+from indicators.models import Region
 from indicators.reference import load_reference_data
 
 
