@@ -315,6 +315,7 @@ def _transition(
 ) -> IndicatorValue:
     allowed_from, to = permissions.TRANSITIONS[action]
     obj = _locked_for_update(value)
+    _check_four_eyes(actor, obj, action)  # on the row as locked, not as the caller read it
     _check_version(obj, expected_version)
     _check_open(obj.region_id, obj.year)
     if obj.status not in allowed_from:
@@ -364,7 +365,15 @@ def value_submit(*, value: IndicatorValue, actor, expected_version: int | None =
     )
 
 
+def _check_four_eyes(actor, value: IndicatorValue, action: str) -> None:
+    if action in permissions.REVIEW_DECISIONS and permissions.is_own_value(actor, value):
+        raise PermissionDenied(
+            _("You entered or submitted this value: another reviewer must approve or return it.")
+        )
+
+
 def _require_reviewer(actor, value: IndicatorValue, action: str) -> None:
+    _check_four_eyes(actor, value, action)
     if not permissions.may_act(actor, value, action):
         raise PermissionDenied(_("Only a reviewer of this region may review values."))
 
