@@ -11,11 +11,14 @@ from .imports import (
     values_import,
 )
 from .review import (
+    REGION_VERDICT_FIELDS,
     assigned_target_delete,
     assigned_target_set,
+    check_region_change,
     declaration_approve,
     declaration_propose,
     declaration_withdraw,
+    region_update,
     veto_event_delete,
     veto_event_save,
     year_lock,
@@ -46,6 +49,7 @@ from .values import (
 
 __all__ = [
     "MAX_IMPORT_ROWS",
+    "REGION_VERDICT_FIELDS",
     "BulkError",
     "EntryContext",
     "EntryRow",
@@ -61,6 +65,7 @@ __all__ = [
     "change_warning",
     "check_entry",
     "check_evidence_file",
+    "check_region_change",
     "check_value_save",
     "comment_add",
     "declaration_approve",
@@ -70,6 +75,7 @@ __all__ = [
     "entry_context",
     "evidence_add",
     "evidence_remove",
+    "region_update",
     "value_approve",
     "value_reopen",
     "value_return",

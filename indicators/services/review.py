@@ -1,5 +1,10 @@
 """Writes that belong to the creation office's reviewers: assigned targets, not-applicable
-declarations, veto events and year locks."""
+declarations, veto events and year locks; and the administrators' change of a region's
+attributes.
+
+A locked year's verdict stays as it was locked: every write here that can move it is refused
+while the year is locked (an assigned target or a veto event of that year; a declaration or
+a region attribute, which count in every year, while any year of the region is locked)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import scope_of
 from indicators import permissions
 from indicators.choices import DeclarationStatus
 from indicators.models import (
@@ -25,6 +31,24 @@ from indicators.models import (
 from indicators.signals import region_data_changed
 
 from .values import _check_open
+
+# The attributes of a region its verdicts read: they select the criteria (level, terrain,
+# eco-zone, city size, coast) and the edition it is assessed against.
+REGION_VERDICT_FIELDS = ("level", "terrain", "eco_zone", "city_size", "coastal", "edition")
+
+
+def _check_no_locked_year(region_id: int) -> None:
+    """Refuse a change that counts in every year of the region while any year is locked."""
+    locked = sorted(permissions.locked_years(region_id))
+    if locked:
+        raise ValidationError(
+            _(
+                "This change would move the verdict of the locked years %(years)s; a reviewer "
+                "must reopen them first."
+            )
+            % {"years": ", ".join(str(y) for y in locked)},
+            code="locked",
+        )
 
 
 def _require_reviewer(actor, region_id: int) -> None:
@@ -74,6 +98,9 @@ def declaration_propose(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})
+    current = NotApplicableDeclaration.objects.filter(region=region, indicator=indicator).first()
+    if current is not None and current.status == DeclarationStatus.APPROVED:
+        _check_no_locked_year(region.pk)  # proposing again takes an approved one back
     obj, _created = NotApplicableDeclaration.objects.update_or_create(
         region=region,
         indicator=indicator,
@@ -91,6 +118,8 @@ def declaration_propose(
 
 def _declaration_set_status(actor, declaration, status, **fields) -> NotApplicableDeclaration:
     _require_reviewer(actor, declaration.region_id)
+    if DeclarationStatus.APPROVED in (declaration.status, status):
+        _check_no_locked_year(declaration.region_id)  # only an approved one counts
     declaration.status = status
     declaration._history_user = actor
     for name, value in fields.items():
@@ -135,6 +164,9 @@ def veto_event_save(
         _require_reviewer(actor, event.region_id)
     obj = event or VetoEvent()
     old_year = obj.date.year if obj.pk else date.year
+    _check_open(region, date.year)
+    if obj.pk:
+        _check_open(obj.region_id, old_year)
     obj.region, obj.date, obj.kind, obj.description = region, date, kind, description
     if evidence is not None:
         obj.evidence = evidence
@@ -149,6 +181,7 @@ def veto_event_save(
 @transaction.atomic
 def veto_event_delete(*, actor, event: VetoEvent) -> None:
     _require_reviewer(actor, event.region_id)
+    _check_open(event.region_id, event.date.year)
     event.delete()
     _changed(VetoEvent, event.region_id, event.date.year)
 
@@ -183,3 +216,33 @@ def year_reopen(*, actor, region: Region, year: int, reason: str) -> YearLock:
     obj.save()
     _changed(YearLock, region.pk, year)
     return obj
+
+
+def check_region_change(region: Region, changes: dict) -> None:
+    """Refuse ``changes`` (field → new value) of a stored region when they move a verdict
+    while any of its years is locked (forms call this to say what ``region_update`` would)."""
+    moved = [
+        name
+        for name in REGION_VERDICT_FIELDS
+        if name in changes and getattr(region, name) != changes[name]
+    ]
+    if region.pk and moved:
+        _check_no_locked_year(region.pk)
+
+
+@transaction.atomic
+def region_update(*, actor, region: Region, changes: dict) -> Region:
+    """Change a region's attributes (administrators); those its verdicts read are refused
+    while a year of the region is locked, and their change rescores every year."""
+    if not scope_of(actor).administers:
+        raise PermissionDenied(_("Only an administrator may change a region."))
+    stored = Region.objects.select_for_update().get(pk=region.pk)
+    check_region_change(stored, changes)
+    moved = any(getattr(stored, n) != changes[n] for n in REGION_VERDICT_FIELDS if n in changes)
+    for name, value in changes.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    if moved:
+        _changed(Region, stored.pk)  # no years: every year of the region
+    return stored
