@@ -435,9 +435,10 @@ def value_reopen(*, value: IndicatorValue, actor, reason: str, expected_version:
 
 
 class BulkError(ValidationError):
-    """Some of the values could not take the action; none of them did."""
+    """Some of the objects (values, year locks, declarations…) could not take the action;
+    none of them did."""
 
-    def __init__(self, failures: list[tuple[IndicatorValue, str]]):
+    def __init__(self, failures: list[tuple[object, str]]):
         self.failures = failures
         super().__init__([f"{value}: {message}" for value, message in failures], code="bulk")
 
@@ -449,21 +450,30 @@ def _messages(exc: ValidationError | PermissionDenied) -> str:
 
 
 @transaction.atomic
-def values_bulk(action: Callable, values: Iterable[IndicatorValue], **kwargs) -> int:
-    """Apply a workflow action to many values, all or nothing. Raises BulkError listing every
-    value that failed and why."""
+def objects_bulk(
+    action: Callable, objects: Iterable, arguments: Callable[[object], dict], **kwargs
+):
+    """Apply a service to many objects, all or nothing: ``action(**arguments(obj), **kwargs)``
+    for each. Raises BulkError listing every object that failed and why (having written
+    nothing); returns how many took it."""
     failures = []
     done = 0
-    for value in values:
+    for obj in objects:
         try:
             with transaction.atomic():
-                action(value=value, **kwargs)
+                action(**arguments(obj), **kwargs)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            failures.append((value, _messages(exc)))
+            failures.append((obj, _messages(exc)))
     if failures:
         raise BulkError(failures)
     return done
+
+
+def values_bulk(action: Callable, values: Iterable[IndicatorValue], **kwargs) -> int:
+    """Apply a workflow action to many values, all or nothing. Raises BulkError listing every
+    value that failed and why."""
+    return objects_bulk(action, values, lambda value: {"value": value}, **kwargs)
 
 
 @transaction.atomic
