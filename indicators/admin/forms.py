@@ -42,6 +42,11 @@ class IndicatorValueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # As in the API: a change names the version it read, or it would overwrite blindly.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _(
+                "The version you read is missing; reload the page and enter your change again."
+            )
             self.fields["version"].initial = self.instance.version
             self.initial["answer"] = {True: "true", False: "false"}.get(self.instance.answer, "")
             if self.instance.value is not None:
@@ -64,6 +69,8 @@ class IndicatorValueForm(forms.ModelForm):
         year = data.get("year") or (instance.year if instance.pk else None)
         if not (region and element and year):
             return data
+        if instance.pk and data.get("version") is None:
+            return data  # reported on the version field; the service would say the same
         # On the add form the service looks the stored value up itself: an existing one is
         # refused (ValueExists) unless its version is stated, as on every entry path.
         existing = {"existing": instance} if instance.pk else {}
