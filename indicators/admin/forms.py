@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import construct_instance
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import selectors, services
@@ -131,6 +133,16 @@ class CommentForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                gettext("The file is larger than %(mb)d MB.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20},
+                code="file_size",
+            )
+        return upload
 
 
 class YearsForm(forms.Form):

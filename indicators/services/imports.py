@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,7 +40,7 @@ from .values import (
     large_change_warning,
 )
 
-MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_ROWS = settings.UPLOAD_MAX_ROWS
 VALUE_FIELDS = [f for f in IndicatorValue._meta.concrete_fields if not f.primary_key]
 UPDATED_FIELDS = [
     "value",
