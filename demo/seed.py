@@ -76,7 +76,8 @@ def _demo_clerks(region: Region) -> dict[int, User]:
 def load_demo_values(actor: User) -> int:
     """Enter the report's figures as approved values (skipping those already present): the
     lead department's demo clerk enters and submits each (``actor``, an administrator, those
-    no department leads), the region's demo reviewer approves it."""
+    no department leads), the region's demo reviewer approves it (``ensure_demo_users``
+    first)."""
     spec = yaml.safe_load((settings.BASE_DIR / DEMO_FILE).read_text(encoding="utf-8"))
     region = Region.objects.get(code=spec["region"])
     elements = {e.key: e for e in DataElement.objects.all()}
