@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators import selectors, services
 from indicators.formatting import format_number
-from indicators.models import Evidence, IndicatorValue
+from indicators.models import Evidence, IndicatorValue, VetoEvent
 from indicators.models.values import YEAR_MAX, YEAR_MIN
 from indicators.validation import MAX_DECIMAL_PLACES
 
@@ -116,6 +116,18 @@ class EvidenceForm(forms.ModelForm):
         if upload is None or not hasattr(upload, "size"):
             return upload
         services.check_evidence_file(upload)
+        return upload
+
+
+class VetoEventForm(forms.ModelForm):
+    class Meta:
+        model = VetoEvent
+        fields = ["region", "date", "kind", "description", "evidence"]
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload and hasattr(upload, "size") and "evidence" in self.changed_data:
+            services.check_evidence_file(upload)
         return upload
 
 

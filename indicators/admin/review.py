@@ -17,7 +17,7 @@ from accounts.scope import Role, scope_of
 from indicators import selectors, services
 from indicators.models import AssignedTarget, NotApplicableDeclaration, VetoEvent, YearLock
 
-from .forms import ReasonForm
+from .forms import ReasonForm, VetoEventForm
 from .scoping import RoleAdminMixin, ScopedHistoryMixin
 
 
@@ -168,6 +168,7 @@ class VetoEventAdmin(ReviewAdmin):
     list_filter = ("kind",)
     search_fields = ("description",)
     date_hierarchy = "date"
+    form = VetoEventForm
     fields = ("region", "date", "kind", "description", "evidence")
 
     def save_model(self, request, obj, form, change):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.choices import DeclarationStatus, ValueStatus, VetoKind
-from indicators.storage import EvidenceStorage
+from indicators.storage import EvidenceStorage, VetoEvidenceStorage
 
 from .catalogue import DataElement, Indicator
 from .regions import Region
@@ -319,6 +319,12 @@ class NotApplicableDeclaration(models.Model):
         return f"{self.region.name} · {self.indicator}"
 
 
+def _veto_evidence_path(instance: VetoEvent, filename: str) -> str:
+    # As for a value's evidence: the token names the file, the uploaded name is kept aside.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"veto/{instance.region.code}/{instance.date.year}/{instance.evidence_token}{suffix}"
+
+
 class VetoEvent(models.Model):
     """An event that fails the region when it falls inside the data window (一票否决)."""
 
@@ -330,10 +336,15 @@ class VetoEvent(models.Model):
     description = models.TextField(_("description"))
     evidence = models.FileField(
         _("evidence"),
-        upload_to="veto/%Y/",
+        upload_to=_veto_evidence_path,
+        storage=VetoEvidenceStorage(),
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        max_length=200,
     )
+    # The evidence file's download token (its stored name) and the name it was uploaded as.
+    evidence_token = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -9,6 +9,7 @@ a region attribute, which count in every year, while any year of the region is l
 from __future__ import annotations
 
 import datetime
+import secrets
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ from indicators.models import (
 )
 from indicators.signals import region_data_changed
 
-from .values import _check_open
+from .values import _check_open, check_evidence_file
 
 # The attributes of a region its verdicts read: they select the criteria (level, terrain,
 # eco-zone, city size, coast) and the edition it is assessed against.
@@ -158,7 +159,8 @@ def veto_event_save(
     evidence=None,
     event: VetoEvent | None = None,
 ) -> VetoEvent:
-    """Record a veto event, or correct one (``event``)."""
+    """Record a veto event, or correct one (``event``). ``evidence``: a file to store in the
+    evidence store (replacing the event's), False to remove it, None to leave it."""
     _require_reviewer(actor, region.pk)
     if event is not None and event.region_id != region.pk:
         _require_reviewer(actor, event.region_id)
@@ -168,14 +170,36 @@ def veto_event_save(
     if obj.pk:
         _check_open(obj.region_id, old_year)
     obj.region, obj.date, obj.kind, obj.description = region, date, kind, description
-    if evidence is not None:
-        obj.evidence = evidence
+    replaced = None
+    if evidence is False:  # cleared (the admin's "clear" box)
+        replaced = obj.evidence.name or None
+        obj.evidence, obj.evidence_token, obj.evidence_name = "", "", ""
+    elif evidence is not None:
+        replaced = _store_veto_evidence(obj, evidence)
     obj.entered_by = actor
     obj._history_user = actor
     obj.full_clean()
     obj.save()
+    if replaced:
+        transaction.on_commit(lambda: VetoEvent.evidence.field.storage.delete(replaced))
     _changed(VetoEvent, region.pk, date.year, old_year)
     return obj
+
+
+def _store_veto_evidence(event: VetoEvent, upload) -> str | None:
+    """Store the file in the evidence store (checked as a value's evidence is: type and size;
+    named by a fresh token, its uploaded name kept aside); returns the name of the file it
+    replaces, to delete once the change is committed."""
+    try:
+        check_evidence_file(upload)
+    except ValidationError as exc:
+        raise ValidationError({"evidence": exc.error_list}) from None
+    replaced = event.evidence.name or None
+    name = upload.name or "file"
+    event.evidence_token = secrets.token_hex(16)
+    event.evidence_name = name[-200:]
+    event.evidence.save(name, upload, save=False)
+    return replaced
 
 
 @transaction.atomic
