@@ -275,7 +275,14 @@ def _column_label(columns: Sequence[Column], key: str) -> str:
 
 
 # The column of the template that each field of the import service's report is about.
-FIELD_COLUMNS = {"data_element": "key", "year": "year", "value": "value", "version": "version"}
+FIELD_COLUMNS = {
+    "data_element": "key",
+    "year": "year",
+    "value": "value",
+    "version": "version",
+    "source": "source",
+    "note": "note",
+}
 
 
 def read_upload(file, user, region: Region, *, write: bool = False) -> UploadReport:
@@ -427,7 +434,7 @@ def _read_row(row_number, cells, label, elements, report) -> services.EntryRow |
         year=year,
         value=number,
         answer=answer,
-        source=_cell_text(cells["source"])[:300] or None,  # left empty: keep the stored one
+        source=_cell_text(cells["source"]) or None,  # left empty: keep the stored one
         note=_cell_text(cells["note"]) or None,
         version=version,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators import selectors, services
 from indicators.formatting import format_number
 from indicators.models import Evidence, IndicatorValue, VetoEvent
-from indicators.models.values import YEAR_MAX, YEAR_MIN
+from indicators.models.values import TEXT_MAX_CHARS, YEAR_MAX, YEAR_MIN
 from indicators.validation import MAX_DECIMAL_PLACES
 
 YES_NO_CHOICES = [("", "—"), ("true", _("yes")), ("false", _("no"))]
@@ -133,13 +133,13 @@ class VetoEventForm(forms.ModelForm):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_CHARS
     )
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_CHARS
     )
 
 

@@ -29,9 +29,10 @@ from indicators.models import (
     VetoEvent,
     YearLock,
 )
+from indicators.models.values import SOURCE_MAX_CHARS, TEXT_MAX_CHARS
 from indicators.signals import region_data_changed
 
-from .values import _check_open, check_evidence_file
+from .values import _check_open, check_evidence_file, check_lengths
 
 # The attributes of a region its verdicts read: they select the criteria (level, terrain,
 # eco-zone, city size, coast) and the edition it is assessed against.
@@ -73,6 +74,7 @@ def assigned_target_set(
 ) -> AssignedTarget:
     _require_reviewer(actor, region.pk)
     _check_open(region, year)
+    check_lengths(document=(document, SOURCE_MAX_CHARS))
     obj, _created = AssignedTarget.objects.update_or_create(
         region=region,
         data_element=data_element,
@@ -99,6 +101,7 @@ def declaration_propose(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})
+    check_lengths(reason=(reason, TEXT_MAX_CHARS))
     current = NotApplicableDeclaration.objects.filter(region=region, indicator=indicator).first()
     if current is not None and current.status == DeclarationStatus.APPROVED:
         _check_no_locked_year(region.pk)  # proposing again takes an approved one back
@@ -164,6 +167,7 @@ def veto_event_save(
     _require_reviewer(actor, region.pk)
     if event is not None and event.region_id != region.pk:
         _require_reviewer(actor, event.region_id)
+    check_lengths(description=(description, TEXT_MAX_CHARS))
     obj = event or VetoEvent()
     old_year = obj.date.year if obj.pk else date.year
     _check_open(region, date.year)
@@ -232,6 +236,7 @@ def year_reopen(*, actor, region: Region, year: int, reason: str) -> YearLock:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})
+    check_lengths(reason=(reason, TEXT_MAX_CHARS))
     obj = YearLock.objects.select_for_update().filter(region=region, year=year).first()
     if obj is None or not obj.locked:
         raise ValidationError(_("The year %(year)s is not locked.") % {"year": year})

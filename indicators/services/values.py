@@ -31,6 +31,9 @@ from indicators.models import (
 from indicators.models.values import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
+    SOURCE_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
     YEAR_MAX,
     YEAR_MIN,
     YEAR_RANGE_MESSAGE,
@@ -83,6 +86,22 @@ def _changed(region_id: int, *years: int) -> None:
 
 year_is_locked = permissions.year_is_locked
 locked_years = permissions.locked_years
+
+
+def check_lengths(**fields: tuple[str | None, int]) -> None:
+    """Refuse free text beyond its limit: ``name=(text, limit)``; every field too long is
+    reported on its own (the forms and the API check the same limits first)."""
+    errors = {
+        name: ValidationError(
+            _("At most %(max)d characters are accepted (this has %(n)d).")
+            % {"max": limit, "n": len(text)},
+            code="too_long",
+        )
+        for name, (text, limit) in fields.items()
+        if text and len(text) > limit
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _locked_error(year: int) -> ValidationError:
@@ -241,6 +260,7 @@ def value_save(
     version the writer last saw) is given and current; otherwise nothing is written and
     ``ValueExists`` (no version given) or ``StaleEdit`` (an older one) is raised."""
     value = _as_decimal(value)
+    check_lengths(source=(source, SOURCE_MAX_CHARS), note=(note, TEXT_MAX_CHARS))
     obj = (
         IndicatorValue.objects.select_for_update()
         .filter(region=region, data_element=data_element, year=year)
@@ -382,6 +402,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")}, code="reason")
+    check_lengths(reason=(reason, TEXT_MAX_CHARS))
     return reason
 
 
@@ -481,6 +502,7 @@ def comment_add(*, value: IndicatorValue, actor, text: str) -> ValueComment:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write something.")})
+    check_lengths(text=(text, TEXT_MAX_CHARS))
     may = permissions.may_enter(actor, value.region_id, value.data_element_id)
     if not (may or permissions.is_reviewer_of(actor, value.region_id)):
         raise PermissionDenied(_("Only the department and the reviewers may comment."))
@@ -519,6 +541,9 @@ def evidence_add(
         check_evidence_file(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.error_list}) from None
+    check_lengths(
+        title=(title, TITLE_MAX_CHARS), official_source=(official_source, SOURCE_MAX_CHARS)
+    )
     name = upload.name or "file"
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -530,7 +555,7 @@ def evidence_add(
         original_name=name[-200:],
         size=upload.size,
         sha256=digest.hexdigest(),
-        title=(title or name)[:200],
+        title=title or name[-TITLE_MAX_CHARS:],
         official_source=official_source,
         uploaded_by=actor,
     )
