@@ -1,5 +1,6 @@
 """Demo data for a laptop: Zhonglou's figures from its creation work report, entered through
-the ordinary workflow (saved, evidenced, submitted, approved), and one demo user per role."""
+the ordinary workflow (saved, evidenced and submitted by the lead department's clerk, approved
+by the creation office's reviewer: four eyes), and one demo user per role."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import GROUP_NAMES, Role
 from indicators import services
-from indicators.models import DataElement, Department, IndicatorValue, Region
+from indicators.choices import ResponsibilityRole
+from indicators.models import DataElement, Department, IndicatorValue, Region, Responsibility
 
 DEMO_FILE = "data/demo/zhonglou-report.yaml"
 DEMO_PASSWORD = "zhonglou-demo"
@@ -56,15 +58,35 @@ def ensure_demo_users(region_code: str = "320404") -> list[tuple[str, str]]:
     return rows
 
 
+def _demo_clerks(region: Region) -> dict[int, User]:
+    """The demo clerk of each data element's lead department (see ensure_demo_users)."""
+    clerks = {
+        u.department_id: u
+        for u in User.objects.filter(department__region=region).select_related("department")
+        if u.username == f"zl-{u.department.code}"
+    }
+    return {
+        r.data_element_id: clerks[r.department_id]
+        for r in Responsibility.objects.filter(region=region, role=ResponsibilityRole.LEAD)
+        if r.department_id in clerks
+    }
+
+
 @transaction.atomic
 def load_demo_values(actor: User) -> int:
-    """Enter the report's figures as approved values (skipping those already present)."""
+    """Enter the report's figures as approved values (skipping those already present): the
+    lead department's demo clerk enters and submits each (``actor``, an administrator, those
+    no department leads), the region's demo reviewer approves it (``ensure_demo_users``
+    first)."""
     spec = yaml.safe_load((settings.BASE_DIR / DEMO_FILE).read_text(encoding="utf-8"))
     region = Region.objects.get(code=spec["region"])
     elements = {e.key: e for e in DataElement.objects.all()}
+    clerks = _demo_clerks(region)
+    reviewer = User.objects.get(username="zl-reviewer")
     created = 0
     for item in spec["values"]:
         element = elements[item["key"]]
+        enterer = clerks.get(element.pk, actor)
         if IndicatorValue.objects.filter(
             region=region, data_element=element, year=item["year"]
         ).exists():
@@ -73,7 +95,7 @@ def load_demo_values(actor: User) -> int:
         value = None if answer is not None else Decimal(str(item["value"]))
         note = "\n".join(x for x in (f"报告原文：{item['excerpt']}", item.get("note", "")) if x)
         saved = services.value_save(
-            actor=actor,
+            actor=enterer,
             region=region,
             data_element=element,
             year=item["year"],
@@ -88,12 +110,12 @@ def load_demo_values(actor: User) -> int:
             )
             services.evidence_add(
                 value=saved,
-                actor=actor,
+                actor=enterer,
                 upload=excerpt,
                 title="创建工作报告摘录",
                 official_source=spec["source"],
             )
-        services.value_submit(value=saved, actor=actor)
-        services.value_approve(value=IndicatorValue.objects.get(pk=saved.pk), actor=actor)
+        services.value_submit(value=saved, actor=enterer)
+        services.value_approve(value=IndicatorValue.objects.get(pk=saved.pk), actor=reviewer)
         created += 1
     return created

@@ -12,14 +12,24 @@
 Text from users is always written as text cells, so that a note beginning with ``=``, ``+``,
 ``-`` or ``@`` can never become a formula in the file, and a formula in an uploaded file is
 never evaluated: it is kept as text, and refused where a number is expected.
+
+An upload is bounded before it is read (settings ``UPLOAD_MAX_BYTES``,
+``UPLOAD_MAX_UNCOMPRESSED_BYTES``, ``UPLOAD_MAX_CELL_CHARS``, ``UPLOAD_MAX_ROWS``): the file's
+size, then the sizes its zip directory gives its members once unzipped (Python's zipfile never
+inflates a member beyond the size its directory gives), then every cell's length; the XML is
+parsed through defusedxml (openpyxl uses it when installed), and whatever fails while the
+rows are read becomes an error of the whole file, never a server error. Messages quote at most
+the first characters of a cell.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,6 +45,9 @@ from indicators.validation import parse_answer, parse_number
 from zhonglou.spreadsheets import set_text
 
 MAX_UPLOAD_ROWS = services.MAX_IMPORT_ROWS
+QUOTE_CHARS = 40  # what a message quotes of a cell
+NUMBER_MAX_CHARS = 64  # no number a value may hold is longer, however it is written
+MAX_ZIP_MEMBERS = 1000
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8D6")
 
@@ -223,13 +236,53 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def quoted(value) -> str:
+    """A cell as a message quotes it: its first QUOTE_CHARS characters at most."""
+    text = _cell_text(value)
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:g}"
+
+
+def upload_size_error(file) -> str | None:
+    """Why an uploaded workbook may not be opened (too large, or unzipping beyond the limit;
+    from the zip's directory, nothing decompressed), or None."""
+    size = getattr(file, "size", None)
+    if size is not None and size > settings.UPLOAD_MAX_BYTES:
+        return _("The file is larger than %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20}
+    try:
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return _("This is not an Excel (.xlsx) file.")
+    finally:
+        file.seek(0)
+    unzipped = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or unzipped > settings.UPLOAD_MAX_UNCOMPRESSED_BYTES:
+        return _(
+            "Unzipped, the file would take more than %(mb)s MB; an Excel template of values "
+            "is far smaller: check what the file holds."
+        ) % {"mb": _megabytes(settings.UPLOAD_MAX_UNCOMPRESSED_BYTES)}
+    return None
+
+
 def _column_label(columns: Sequence[Column], key: str) -> str:
     index = next(i for i, c in enumerate(columns, start=1) if c.key == key)
     return f"{get_column_letter(index)}（{columns[index - 1].title}）"
 
 
 # The column of the template that each field of the import service's report is about.
-FIELD_COLUMNS = {"data_element": "key", "year": "year", "value": "value", "version": "version"}
+FIELD_COLUMNS = {
+    "data_element": "key",
+    "year": "year",
+    "value": "value",
+    "version": "version",
+    "source": "source",
+    "note": "note",
+}
 
 
 def read_upload(file, user, region: Region, *, write: bool = False) -> UploadReport:
@@ -238,6 +291,10 @@ def read_upload(file, user, region: Region, *, write: bool = False) -> UploadRep
     report = UploadReport()
     columns = template_columns()
     label = _labels()
+    refusal = upload_size_error(file)
+    if refusal:
+        report.problems.append(RowProblem(0, "-", refusal))
+        return report
     try:
         wb = load_workbook(file, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many types for files that are not workbooks
@@ -245,6 +302,20 @@ def read_upload(file, user, region: Region, *, write: bool = False) -> UploadRep
         return report
     try:
         header_ok = _read_rows(wb.worksheets[0], columns, label, report)
+    except Exception:  # truncated or malformed XML, entities, a damaged zip member…
+        # The rows are parsed lazily: any failure to parse is the whole file's problem.
+        report.entries.clear()
+        report.problems = [
+            RowProblem(
+                0,
+                "-",
+                _(
+                    "The file is damaged and could not be read; save it again in Excel (or "
+                    "download a new template) and upload it again."
+                ),
+            )
+        ]
+        return report
     finally:
         wb.close()
     if header_ok:  # the rules are checked even when some cells could not be read
@@ -285,10 +356,30 @@ def _read_rows(ws, columns, label, report: UploadReport) -> bool:
         cells = dict(zip(keys, list(raw) + padding, strict=False))
         if all(v in (None, "") for v in cells.values()):
             continue
+        if _too_long(row_number, cells, label, report):
+            continue
         entry = _read_row(row_number, cells, label, elements, report)
         if entry is not None:
             report.entries.append(entry)
     return True
+
+
+def _too_long(row_number, cells, label, report) -> bool:
+    """Report every cell of the row longer than the limit; True if there was one."""
+    limit = settings.UPLOAD_MAX_CELL_CHARS
+    found = False
+    for key, value in cells.items():
+        if isinstance(value, str) and len(value) > limit:
+            found = True
+            report.problems.append(
+                RowProblem(
+                    row_number,
+                    label[key],
+                    _("The cell holds %(n)d characters; at most %(max)d are accepted.")
+                    % {"n": len(value), "max": limit},
+                )
+            )
+    return found
 
 
 def _read_row(row_number, cells, label, elements, report) -> services.EntryRow | None:
@@ -298,12 +389,15 @@ def _read_row(row_number, cells, label, elements, report) -> services.EntryRow |
     key = _cell_text(cells["key"])
     element = elements.get(key)
     if element is None:
-        bad("key", _("“%(key)s” is not one of your department's data elements.") % {"key": key})
+        bad(
+            "key",
+            _("“%(key)s” is not one of your department's data elements.") % {"key": quoted(key)},
+        )
         return None
     try:
         year = int(str(cells["year"]).strip())
     except (TypeError, ValueError):
-        bad("year", _("“%(year)s” is not a year.") % {"year": cells["year"]})
+        bad("year", _("“%(year)s” is not a year.") % {"year": quoted(cells["year"])})
         return None
     raw_value = cells["value"]
     if raw_value is None or _cell_text(raw_value) == "":
@@ -313,6 +407,12 @@ def _read_row(row_number, cells, label, elements, report) -> services.EntryRow |
     text = _cell_text(raw_value)
     if isinstance(raw_value, str) and text.startswith("="):
         bad("value", _("Formulas are not accepted; enter the value itself."))
+        return None
+    if len(text) > NUMBER_MAX_CHARS:  # no answer or number is this long: quote its start only
+        if element.value_kind == ValueKind.BOOLEAN:
+            bad("value", _("Answer 是 (yes) or 否 (no), not “%(text)s”.") % {"text": quoted(text)})
+        else:
+            bad("value", _("“%(text)s” is not a number.") % {"text": quoted(text)})
         return None
     try:
         if element.value_kind == ValueKind.BOOLEAN:
@@ -334,7 +434,7 @@ def _read_row(row_number, cells, label, elements, report) -> services.EntryRow |
         year=year,
         value=number,
         answer=answer,
-        source=_cell_text(cells["source"])[:300] or None,  # left empty: keep the stored one
+        source=_cell_text(cells["source"]) or None,  # left empty: keep the stored one
         note=_cell_text(cells["note"]) or None,
         version=version,
     )

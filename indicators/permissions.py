@@ -65,11 +65,24 @@ def year_is_locked(region_id: int, year: int) -> bool:
     return year in locked_years(region_id, [year])
 
 
+# Four eyes: whoever entered or submitted a value does not decide on it.
+REVIEW_DECISIONS = (APPROVE, RETURN)
+
+
+def is_own_value(user, value: IndicatorValue) -> bool:
+    """The user entered or submitted the value (in its current round)."""
+    return user.pk is not None and user.pk in (value.entered_by_id, value.submitted_by_id)
+
+
 def may_act(user, value: IndicatorValue, action: str) -> bool:
     """The user's role allows ``action`` on this value, whatever its status: the department
-    that enters it submits it, the region's reviewers approve, return and reopen it."""
+    that enters it submits it, the region's reviewers approve, return and reopen it, but
+    nobody (administrators included) approves or returns a value they entered or
+    submitted."""
     if action == SUBMIT:
         return may_enter(user, value.region_id, value.data_element_id)
+    if action in REVIEW_DECISIONS and is_own_value(user, value):
+        return False
     return action in TRANSITIONS and is_reviewer_of(user, value.region_id)
 
 

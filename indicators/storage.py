@@ -12,3 +12,10 @@ from django.urls import reverse
 class EvidenceStorage(FileSystemStorage):
     def url(self, name: str) -> str:
         return reverse("evidence-download", kwargs={"token": PurePosixPath(name).stem})
+
+
+class VetoEvidenceStorage(FileSystemStorage):
+    """The same for a veto event's evidence: its URL is the scoped download of veto events."""
+
+    def url(self, name: str) -> str:
+        return reverse("veto-evidence-download", kwargs={"token": PurePosixPath(name).stem})

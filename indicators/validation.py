@@ -67,11 +67,14 @@ def value_errors(element: DataElement, value: Decimal | None, answer: bool | Non
             _("At most %(places)d decimal places are allowed.") % {"places": MAX_DECIMAL_PLACES}
         )
     if value.adjusted() >= MAX_INTEGER_DIGITS:
-        # Elements without a plausible maximum would otherwise overflow the column.
+        # Elements without a plausible maximum would otherwise overflow the column. Nothing
+        # else is said of such a number: rounding it for a message (1e25, 29 digits) would
+        # exceed the decimal context's precision and raise InvalidOperation.
         errors.append(
             _("A value has at most %(digits)d digits before the decimal point.")
             % {"digits": MAX_INTEGER_DIGITS}
         )
+        return errors
     if element.value_kind == ValueKind.PERCENTAGE and not Decimal(0) <= value <= Decimal(100):
         errors.append(_("A percentage lies between 0 and 100."))
     low, high = element.plausible_min, element.plausible_max

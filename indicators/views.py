@@ -12,14 +12,19 @@ from indicators.models import Evidence
 
 def evidence_file_response(evidence: Evidence) -> FileResponse:
     """An evidence file as a download that no browser renders inline (404 if it is gone)."""
+    return file_download(evidence.file, evidence.original_name)
+
+
+def file_download(stored, filename: str) -> FileResponse:
+    """A stored file as a download that no browser renders inline (404 if it is gone)."""
     try:
-        handle = evidence.file.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=filename,
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -39,3 +44,19 @@ def evidence_download(request, token: str):
     if evidence is None:
         raise Http404
     return evidence_file_response(evidence)
+
+
+@login_required
+@require_GET
+def veto_evidence_download(request, token: str):
+    """A veto event's evidence file, as a download, for users whose scope includes the event
+    (another region's reviewer gets a 404, as for any object outside one's scope)."""
+    event = (
+        selectors.veto_events_for_user(request.user)
+        .filter(evidence_token=token)
+        .exclude(evidence="")
+        .first()
+    )
+    if not token or event is None:
+        raise Http404
+    return file_download(event.evidence, event.evidence_name or event.evidence.name)

@@ -82,9 +82,11 @@ def entered(actor, region: Region, key: str, year: int, value="95", **kwargs) ->
 
 
 def load_demo() -> int:
-    """Zhonglou's approved report figures for 2019–2021, entered by an administrator."""
-    from demo.seed import load_demo_values
+    """Zhonglou's approved report figures for 2019–2021, entered by the demo clerks (an
+    administrator where no department leads) and approved by the demo reviewer."""
+    from demo.seed import ensure_demo_users, load_demo_values
 
+    ensure_demo_users()
     admin = factories.UserFactory(username="demo_admin", is_superuser=True, is_staff=True)
     return load_demo_values(admin)
 

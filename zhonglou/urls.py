@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from indicators.views import evidence_download
+from indicators.views import evidence_download, veto_evidence_download
 
 from .health import healthz
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("evidence/<str:token>/", evidence_download, name="evidence-download"),
+    path("veto-evidence/<str:token>/", veto_evidence_download, name="veto-evidence-download"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhonglou.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

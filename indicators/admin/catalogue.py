@@ -1,6 +1,7 @@
 """Admin screens for the catalogue: editions, indicators with their criteria, regions,
 departments and responsibilities."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -267,6 +268,27 @@ class RegionAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     def scoped_queryset(self, request):
         return selectors.regions_for_user(request.user).select_related("parent")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        def clean(self):
+            # Say on the form what the service refuses: an attribute a locked year's verdict
+            # reads cannot change while the year is locked.
+            data = forms.ModelForm.clean(self)
+            if self.instance.pk:
+                stored = type(self.instance).objects.get(pk=self.instance.pk)
+                services.check_region_change(stored, data)
+            return data
+
+        return type(form.__name__, (form,), {"clean": clean})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        saved = services.region_update(actor=request.user, region=obj, changes=changes)
+        obj.pk = saved.pk
 
 
 @admin.register(Department)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import construct_instance
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators import selectors, services
 from indicators.formatting import format_number
-from indicators.models import Evidence, IndicatorValue
-from indicators.models.values import YEAR_MAX, YEAR_MIN
+from indicators.models import Evidence, IndicatorValue, VetoEvent
+from indicators.models.values import TEXT_MAX_CHARS, YEAR_MAX, YEAR_MIN
 from indicators.validation import MAX_DECIMAL_PLACES
 
 YES_NO_CHOICES = [("", "—"), ("true", _("yes")), ("false", _("no"))]
@@ -42,6 +44,11 @@ class IndicatorValueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # As in the API: a change names the version it read, or it would overwrite blindly.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _(
+                "The version you read is missing; reload the page and enter your change again."
+            )
             self.fields["version"].initial = self.instance.version
             self.initial["answer"] = {True: "true", False: "false"}.get(self.instance.answer, "")
             if self.instance.value is not None:
@@ -64,6 +71,8 @@ class IndicatorValueForm(forms.ModelForm):
         year = data.get("year") or (instance.year if instance.pk else None)
         if not (region and element and year):
             return data
+        if instance.pk and data.get("version") is None:
+            return data  # reported on the version field; the service would say the same
         # On the add form the service looks the stored value up itself: an existing one is
         # refused (ValueExists) unless its version is stated, as on every entry path.
         existing = {"existing": instance} if instance.pk else {}
@@ -110,20 +119,42 @@ class EvidenceForm(forms.ModelForm):
         return upload
 
 
+class VetoEventForm(forms.ModelForm):
+    class Meta:
+        model = VetoEvent
+        fields = ["region", "date", "kind", "description", "evidence"]
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload and hasattr(upload, "size") and "evidence" in self.changed_data:
+            services.check_evidence_file(upload)
+        return upload
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_CHARS
     )
 
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT_MAX_CHARS
     )
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                gettext("The file is larger than %(mb)d MB.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20},
+                code="file_size",
+            )
+        return upload
 
 
 class YearsForm(forms.Form):

@@ -5,7 +5,7 @@ services."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,7 +17,7 @@ from accounts.scope import Role, scope_of
 from indicators import selectors, services
 from indicators.models import AssignedTarget, NotApplicableDeclaration, VetoEvent, YearLock
 
-from .forms import ReasonForm
+from .forms import ReasonForm, VetoEventForm
 from .scoping import RoleAdminMixin, ScopedHistoryMixin
 
 
@@ -58,14 +58,24 @@ class ReviewAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def _run(self, request, service, **kwargs) -> bool:
+    def _bulk(self, request, queryset, service, arguments, done_message: str, **kwargs) -> None:
+        """A service applied to every selected object, all or nothing (as the values' bulk
+        actions): one refusal changes nothing and every refusal is listed."""
         try:
-            service(actor=request.user, **kwargs)
-        except (ValidationError, PermissionDenied) as exc:
-            text = str(exc) if isinstance(exc, PermissionDenied) else " ".join(exc.messages)
-            self.message_user(request, text, messages.ERROR)
-            return False
-        return True
+            done = services.objects_bulk(service, queryset, arguments, actor=request.user, **kwargs)
+        except services.BulkError as exc:
+            self.message_user(
+                request,
+                gettext(
+                    "Nothing was changed: %(n)d of the selected objects cannot take this action."
+                )
+                % {"n": len(exc.failures)},
+                messages.ERROR,
+            )
+            for obj, message in exc.failures[:20]:
+                self.message_user(request, f"{obj}: {message}", messages.ERROR)
+        else:
+            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
 
 TARGET_UNIT_HELP = _(
@@ -144,17 +154,23 @@ class NotApplicableDeclarationAdmin(ReviewAdmin):
 
     @admin.action(description=_("Approve the selected declarations"))
     def approve_selected(self, request, queryset):
-        done = sum(
-            self._run(request, services.declaration_approve, declaration=d) for d in queryset
+        self._bulk(
+            request,
+            queryset,
+            services.declaration_approve,
+            lambda d: {"declaration": d},
+            gettext("%(n)d declarations approved."),
         )
-        self.message_user(request, gettext("%(n)d declarations approved.") % {"n": done})
 
     @admin.action(description=_("Withdraw the selected declarations"))
     def withdraw_selected(self, request, queryset):
-        done = sum(
-            self._run(request, services.declaration_withdraw, declaration=d) for d in queryset
+        self._bulk(
+            request,
+            queryset,
+            services.declaration_withdraw,
+            lambda d: {"declaration": d},
+            gettext("%(n)d declarations withdrawn."),
         )
-        self.message_user(request, gettext("%(n)d declarations withdrawn.") % {"n": done})
 
 
 @admin.register(VetoEvent)
@@ -164,6 +180,7 @@ class VetoEventAdmin(ReviewAdmin):
     list_filter = ("kind",)
     search_fields = ("description",)
     date_hierarchy = "date"
+    form = VetoEventForm
     fields = ("region", "date", "kind", "description", "evidence")
 
     def save_model(self, request, obj, form, change):
@@ -211,27 +228,26 @@ class YearLockAdmin(ReviewAdmin):
 
     @admin.action(description=_("Lock the selected years again"))
     def lock_selected(self, request, queryset):
-        done = sum(
-            self._run(request, services.year_lock, region=lock.region, year=lock.year)
-            for lock in queryset
+        self._bulk(
+            request,
+            queryset.select_related("region"),
+            services.year_lock,
+            lambda lock: {"region": lock.region, "year": lock.year},
+            gettext("%(n)d years locked."),
         )
-        self.message_user(request, gettext("%(n)d years locked.") % {"n": done})
 
     @admin.action(description=_("Reopen the selected years (with a reason)"))
     def reopen_selected(self, request, queryset):
         form = ReasonForm(request.POST if "reason" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done = sum(
-                self._run(
-                    request,
-                    services.year_reopen,
-                    region=lock.region,
-                    year=lock.year,
-                    reason=form.cleaned_data["reason"],
-                )
-                for lock in queryset
+            self._bulk(
+                request,
+                queryset.select_related("region"),
+                services.year_reopen,
+                lambda lock: {"region": lock.region, "year": lock.year},
+                gettext("%(n)d years reopened."),
+                reason=form.cleaned_data["reason"],
             )
-            self.message_user(request, gettext("%(n)d years reopened.") % {"n": done})
             return None
         context = {
             **self.admin_site.each_context(request),

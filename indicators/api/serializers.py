@@ -21,7 +21,13 @@ from indicators.models import (
     Responsibility,
     Task,
 )
-from indicators.models.values import YEAR_MAX, YEAR_MIN
+from indicators.models.values import (
+    SOURCE_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from indicators.services import MAX_IMPORT_ROWS
 
 
@@ -241,8 +247,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    official_source = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=TITLE_MAX_CHARS, required=False, allow_blank=True)
+    official_source = serializers.CharField(
+        max_length=SOURCE_MAX_CHARS, required=False, allow_blank=True
+    )
 
 
 class ValueSerializer(serializers.ModelSerializer):
@@ -312,8 +320,12 @@ class ValueWriteSerializer(serializers.Serializer):
         max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
     )
     answer = serializers.BooleanField(required=False, allow_null=True, default=None)
-    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.CharField(
+        max_length=SOURCE_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(
+        max_length=TEXT_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
     version = serializers.IntegerField(required=False, min_value=1)
 
 
@@ -322,8 +334,8 @@ class ValueUpdateSerializer(serializers.Serializer):
         max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
     )
     answer = serializers.BooleanField(required=False, allow_null=True, default=None)
-    source = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(max_length=SOURCE_MAX_CHARS, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=TEXT_MAX_CHARS, required=False, allow_blank=True)
     version = serializers.IntegerField(min_value=1, help_text=_("The version you read."))
 
 
@@ -338,8 +350,12 @@ class BatchValueSerializer(serializers.Serializer):
         max_digits=16, decimal_places=4, required=False, allow_null=True, coerce_to_string=True
     )
     answer = serializers.BooleanField(required=False, allow_null=True, default=None)
-    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    source = serializers.CharField(
+        max_length=SOURCE_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
+    note = serializers.CharField(
+        max_length=TEXT_MAX_CHARS, required=False, allow_blank=True, default=""
+    )
     version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
@@ -390,7 +406,7 @@ class ActionSerializer(serializers.Serializer):
 
 
 class ReasonActionSerializer(ActionSerializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=TEXT_MAX_CHARS)
 
 
 class HistoryEntrySerializer(serializers.Serializer):

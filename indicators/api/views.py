@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -38,10 +39,12 @@ from indicators.views import evidence_file_response
 from zhonglou.api.errors import (
     LIST_ERRORS,
     READ_ERRORS,
+    UPLOAD_ERRORS,
     WRITE_ERRORS,
     error_response,
 )
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
+from zhonglou.uploads import body_too_large
 
 
 def _indicators():
@@ -284,7 +287,7 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             "With dry_run the same report is returned and nothing is written."
         ),
         request=s.BatchSerializer,
-        responses={200: s.BatchResultSerializer, **WRITE_ERRORS},
+        responses={200: s.BatchResultSerializer, **UPLOAD_ERRORS},
     )
     @action(
         detail=False,
@@ -295,6 +298,14 @@ class ValueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         pagination_class=None,
     )
     def batch(self, request):
+        if body_too_large(request, settings.UPLOAD_MAX_BYTES):
+            # Refused before the body is read (and parsed into memory).
+            return error_response(
+                status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                "too_large",
+                _("The request body is larger than %(mb)d MB; send the values in smaller batches.")
+                % {"mb": settings.UPLOAD_MAX_BYTES // 2**20},
+            )
         envelope = s.BatchEnvelopeSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
         data = envelope.validated_data

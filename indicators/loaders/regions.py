@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from indicators import services
 from indicators.choices import ResponsibilityRole
 from indicators.models import DataElement, Department, FrameworkEdition, Region, Responsibility
 
@@ -117,23 +119,28 @@ def load_file(path: str | Path) -> Counter:
     outcomes: Counter = Counter()
     regions: dict[str, Region] = {r.code: r for r in Region.objects.all()}
     editions = {e.code: e for e in FrameworkEdition.objects.all()}
-    for spec in doc["regions"]:
-        region, outcome = _upsert(
-            Region,
-            {"code": spec["code"]},
-            {
-                "name": spec["name"],
-                "name_en": spec.get("name_en", ""),
-                "level": spec["level"],
-                "parent": regions.get(spec.get("parent") or ""),
-                "terrain": spec.get("terrain", ""),
-                "eco_zone": spec.get("eco_zone", ""),
-                "city_size": spec.get("city_size", ""),
-                "coastal": spec.get("coastal", False),
-                "synthetic": spec.get("synthetic", False),
-                "edition": editions.get(spec.get("edition") or ""),
-            },
-        )
+    for i, spec in enumerate(doc["regions"]):
+        fields = {
+            "name": spec["name"],
+            "name_en": spec.get("name_en", ""),
+            "level": spec["level"],
+            "parent": regions.get(spec.get("parent") or ""),
+            "terrain": spec.get("terrain", ""),
+            "eco_zone": spec.get("eco_zone", ""),
+            "city_size": spec.get("city_size", ""),
+            "coastal": spec.get("coastal", False),
+            "synthetic": spec.get("synthetic", False),
+            "edition": editions.get(spec.get("edition") or ""),
+        }
+        stored = regions.get(spec["code"])
+        if stored is not None:
+            try:
+                services.check_region_change(stored, fields)
+            except ValidationError as exc:
+                raise LoadError(
+                    [Problem(str(path), f"regions[{i}]", "code", " ".join(exc.messages))]
+                ) from None
+        region, outcome = _upsert(Region, {"code": spec["code"]}, fields)
         regions[region.code] = region
         outcomes[f"region {outcome}"] += 1
     departments: dict[tuple[str, str], Department] = {

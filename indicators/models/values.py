@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from indicators.choices import DeclarationStatus, ValueStatus, VetoKind
-from indicators.storage import EvidenceStorage
+from indicators.storage import EvidenceStorage, VetoEvidenceStorage
 
 from .catalogue import DataElement, Indicator
 from .regions import Region
@@ -33,6 +33,12 @@ EVIDENCE_EXTENSIONS = [
     "pdf", "ofd", "doc", "docx", "xls", "xlsx", "csv", "txt", "jpg", "jpeg", "png", "zip",
 ]  # fmt: skip
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Free text people write (notes, comments, reasons, descriptions): enough for a paragraph of
+# explanation, not a document (documents are evidence files). Enforced by the services; the
+# forms and the API show and check the same limit.
+TEXT_MAX_CHARS = 2000
+SOURCE_MAX_CHARS = 300
+TITLE_MAX_CHARS = 200
 
 
 def _evidence_path(instance: Evidence, filename: str) -> str:
@@ -62,7 +68,7 @@ class IndicatorValue(models.Model):
         blank=True,
         help_text=_("Where the figure comes from, e.g. 钟楼区创建工作报告 2022."),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=TEXT_MAX_CHARS)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -90,7 +96,7 @@ class IndicatorValue(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    return_reason = models.TextField(_("return reason"), blank=True)
+    return_reason = models.TextField(_("return reason"), blank=True, max_length=TEXT_MAX_CHARS)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -201,7 +207,7 @@ class ValueComment(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    text = models.TextField(_("comment"))
+    text = models.TextField(_("comment"), max_length=TEXT_MAX_CHARS)
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:
@@ -273,7 +279,7 @@ class NotApplicableDeclaration(models.Model):
         related_name="declarations",
         verbose_name=_("indicator"),
     )
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=TEXT_MAX_CHARS)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -319,6 +325,12 @@ class NotApplicableDeclaration(models.Model):
         return f"{self.region.name} · {self.indicator}"
 
 
+def _veto_evidence_path(instance: VetoEvent, filename: str) -> str:
+    # As for a value's evidence: the token names the file, the uploaded name is kept aside.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"veto/{instance.region.code}/{instance.date.year}/{instance.evidence_token}{suffix}"
+
+
 class VetoEvent(models.Model):
     """An event that fails the region when it falls inside the data window (一票否决)."""
 
@@ -327,13 +339,18 @@ class VetoEvent(models.Model):
     )
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=30, choices=VetoKind.choices)
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=TEXT_MAX_CHARS)
     evidence = models.FileField(
         _("evidence"),
-        upload_to="veto/%Y/",
+        upload_to=_veto_evidence_path,
+        storage=VetoEvidenceStorage(),
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        max_length=200,
     )
+    # The evidence file's download token (its stored name) and the name it was uploaded as.
+    evidence_token = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    evidence_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -368,7 +385,9 @@ class YearLock(models.Model):
         verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
-    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    reopen_reason = models.TextField(
+        _("reason for reopening"), blank=True, max_length=TEXT_MAX_CHARS
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -11,11 +11,14 @@ from .imports import (
     values_import,
 )
 from .review import (
+    REGION_VERDICT_FIELDS,
     assigned_target_delete,
     assigned_target_set,
+    check_region_change,
     declaration_approve,
     declaration_propose,
     declaration_withdraw,
+    region_update,
     veto_event_delete,
     veto_event_save,
     year_lock,
@@ -35,6 +38,7 @@ from .values import (
     entry_context,
     evidence_add,
     evidence_remove,
+    objects_bulk,
     value_approve,
     value_reopen,
     value_return,
@@ -46,6 +50,7 @@ from .values import (
 
 __all__ = [
     "MAX_IMPORT_ROWS",
+    "REGION_VERDICT_FIELDS",
     "BulkError",
     "EntryContext",
     "EntryRow",
@@ -61,6 +66,7 @@ __all__ = [
     "change_warning",
     "check_entry",
     "check_evidence_file",
+    "check_region_change",
     "check_value_save",
     "comment_add",
     "declaration_approve",
@@ -70,6 +76,8 @@ __all__ = [
     "entry_context",
     "evidence_add",
     "evidence_remove",
+    "objects_bulk",
+    "region_update",
     "value_approve",
     "value_reopen",
     "value_return",

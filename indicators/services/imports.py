@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from indicators.choices import ValueStatus
 from indicators.models import DataElement, IndicatorValue, Region
-from indicators.models.values import YEAR_MAX, YEAR_MIN
+from indicators.models.values import SOURCE_MAX_CHARS, TEXT_MAX_CHARS, YEAR_MAX, YEAR_MIN
 from zhonglou.db import insert_rows
 
 from .values import (
@@ -35,11 +36,12 @@ from .values import (
     _changed,
     _created_meanwhile,
     check_entry,
+    check_lengths,
     entry_context,
     large_change_warning,
 )
 
-MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_ROWS = settings.UPLOAD_MAX_ROWS
 VALUE_FIELDS = [f for f in IndicatorValue._meta.concrete_fields if not f.primary_key]
 UPDATED_FIELDS = [
     "value",
@@ -210,6 +212,7 @@ def values_import(actor, region: Region, rows: list[EntryRow], *, dry_run: bool 
             )
             continue
         try:
+            check_lengths(source=(row.source, SOURCE_MAX_CHARS), note=(row.note, TEXT_MAX_CHARS))
             check_entry(
                 context,
                 data_element=row.data_element,
@@ -237,7 +240,7 @@ def values_import(actor, region: Region, rows: list[EntryRow], *, dry_run: bool 
         else:
             obj.version += 1
         obj.value, obj.answer = row.value, row.answer
-        obj.source = (row.source or (existing.source if existing else ""))[:300]
+        obj.source = row.source or (existing.source if existing else "")
         obj.note = row.note or (existing.note if existing else "")
         obj.status = ValueStatus.DRAFT
         obj.entered_by, obj.entered_at, obj.updated_at = actor, now, now

@@ -31,6 +31,9 @@ from indicators.models import (
 from indicators.models.values import (
     EVIDENCE_EXTENSIONS,
     EVIDENCE_MAX_BYTES,
+    SOURCE_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    TITLE_MAX_CHARS,
     YEAR_MAX,
     YEAR_MIN,
     YEAR_RANGE_MESSAGE,
@@ -83,6 +86,22 @@ def _changed(region_id: int, *years: int) -> None:
 
 year_is_locked = permissions.year_is_locked
 locked_years = permissions.locked_years
+
+
+def check_lengths(**fields: tuple[str | None, int]) -> None:
+    """Refuse free text beyond its limit: ``name=(text, limit)``; every field too long is
+    reported on its own (the forms and the API check the same limits first)."""
+    errors = {
+        name: ValidationError(
+            _("At most %(max)d characters are accepted (this has %(n)d).")
+            % {"max": limit, "n": len(text)},
+            code="too_long",
+        )
+        for name, (text, limit) in fields.items()
+        if text and len(text) > limit
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _locked_error(year: int) -> ValidationError:
@@ -241,6 +260,7 @@ def value_save(
     version the writer last saw) is given and current; otherwise nothing is written and
     ``ValueExists`` (no version given) or ``StaleEdit`` (an older one) is raised."""
     value = _as_decimal(value)
+    check_lengths(source=(source, SOURCE_MAX_CHARS), note=(note, TEXT_MAX_CHARS))
     obj = (
         IndicatorValue.objects.select_for_update()
         .filter(region=region, data_element=data_element, year=year)
@@ -315,6 +335,7 @@ def _transition(
 ) -> IndicatorValue:
     allowed_from, to = permissions.TRANSITIONS[action]
     obj = _locked_for_update(value)
+    _check_four_eyes(actor, obj, action)  # on the row as locked, not as the caller read it
     _check_version(obj, expected_version)
     _check_open(obj.region_id, obj.year)
     if obj.status not in allowed_from:
@@ -364,7 +385,15 @@ def value_submit(*, value: IndicatorValue, actor, expected_version: int | None =
     )
 
 
+def _check_four_eyes(actor, value: IndicatorValue, action: str) -> None:
+    if action in permissions.REVIEW_DECISIONS and permissions.is_own_value(actor, value):
+        raise PermissionDenied(
+            _("You entered or submitted this value: another reviewer must approve or return it.")
+        )
+
+
 def _require_reviewer(actor, value: IndicatorValue, action: str) -> None:
+    _check_four_eyes(actor, value, action)
     if not permissions.may_act(actor, value, action):
         raise PermissionDenied(_("Only a reviewer of this region may review values."))
 
@@ -373,6 +402,7 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")}, code="reason")
+    check_lengths(reason=(reason, TEXT_MAX_CHARS))
     return reason
 
 
@@ -426,9 +456,10 @@ def value_reopen(*, value: IndicatorValue, actor, reason: str, expected_version:
 
 
 class BulkError(ValidationError):
-    """Some of the values could not take the action; none of them did."""
+    """Some of the objects (values, year locks, declarations…) could not take the action;
+    none of them did."""
 
-    def __init__(self, failures: list[tuple[IndicatorValue, str]]):
+    def __init__(self, failures: list[tuple[object, str]]):
         self.failures = failures
         super().__init__([f"{value}: {message}" for value, message in failures], code="bulk")
 
@@ -440,21 +471,30 @@ def _messages(exc: ValidationError | PermissionDenied) -> str:
 
 
 @transaction.atomic
-def values_bulk(action: Callable, values: Iterable[IndicatorValue], **kwargs) -> int:
-    """Apply a workflow action to many values, all or nothing. Raises BulkError listing every
-    value that failed and why."""
+def objects_bulk(
+    action: Callable, objects: Iterable, arguments: Callable[[object], dict], **kwargs
+):
+    """Apply a service to many objects, all or nothing: ``action(**arguments(obj), **kwargs)``
+    for each. Raises BulkError listing every object that failed and why (having written
+    nothing); returns how many took it."""
     failures = []
     done = 0
-    for value in values:
+    for obj in objects:
         try:
             with transaction.atomic():
-                action(value=value, **kwargs)
+                action(**arguments(obj), **kwargs)
             done += 1
         except (ValidationError, PermissionDenied) as exc:
-            failures.append((value, _messages(exc)))
+            failures.append((obj, _messages(exc)))
     if failures:
         raise BulkError(failures)
     return done
+
+
+def values_bulk(action: Callable, values: Iterable[IndicatorValue], **kwargs) -> int:
+    """Apply a workflow action to many values, all or nothing. Raises BulkError listing every
+    value that failed and why."""
+    return objects_bulk(action, values, lambda value: {"value": value}, **kwargs)
 
 
 @transaction.atomic
@@ -462,6 +502,7 @@ def comment_add(*, value: IndicatorValue, actor, text: str) -> ValueComment:
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Write something.")})
+    check_lengths(text=(text, TEXT_MAX_CHARS))
     may = permissions.may_enter(actor, value.region_id, value.data_element_id)
     if not (may or permissions.is_reviewer_of(actor, value.region_id)):
         raise PermissionDenied(_("Only the department and the reviewers may comment."))
@@ -500,6 +541,9 @@ def evidence_add(
         check_evidence_file(upload)
     except ValidationError as exc:
         raise ValidationError({"file": exc.error_list}) from None
+    check_lengths(
+        title=(title, TITLE_MAX_CHARS), official_source=(official_source, SOURCE_MAX_CHARS)
+    )
     name = upload.name or "file"
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -511,7 +555,7 @@ def evidence_add(
         original_name=name[-200:],
         size=upload.size,
         sha256=digest.hexdigest(),
-        title=(title or name)[:200],
+        title=title or name[-TITLE_MAX_CHARS:],
         official_source=official_source,
         uploaded_by=actor,
     )

@@ -458,3 +458,16 @@ def test_changing_a_declaration_keeps_its_indicator(as_user, reviewer, zhonglou)
     assert list(NotApplicableDeclaration.objects.values_list("indicator", "reason")) == [
         (straw.pk, "城区无耕地")
     ]
+
+
+def test_a_change_form_posted_without_its_version_is_refused_not_saved(as_user, clerk_a, zhonglou):
+    value = entered(clerk_a, zhonglou, STRAW, 2021, 95)
+    data = change_form(value, value="50")
+    del data["version"]
+
+    response = as_user("clerk_a").post(url("change", value.pk), data)
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "The version you read is missing" in " ".join(form.errors.get("version", []))
+    assert (refreshed(value).value, refreshed(value).version) == (Decimal(95), 1)

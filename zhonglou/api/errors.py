@@ -46,6 +46,11 @@ WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(ErrorSerializer, description="Stale version: someone saved first."),
 }
+# Endpoints that take an upload also answer 413 to a body beyond UPLOAD_MAX_BYTES.
+UPLOAD_ERRORS = {
+    **WRITE_ERRORS,
+    413: OpenApiResponse(ErrorSerializer, description="The body is larger than the limit."),
+}
 
 
 def _django_to_drf(exc):

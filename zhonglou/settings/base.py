@@ -117,6 +117,16 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Uploads of values (the Excel template, the body of the API's batch endpoint), bounded so
+# that no file can exhaust the server; evidence files have their own limit
+# (indicators.models.values.EVIDENCE_MAX_BYTES). An .xlsx file is a zip: its members are
+# refused beyond UPLOAD_MAX_UNCOMPRESSED_BYTES in all (read from the zip's directory, before
+# anything is decompressed). A cell longer than UPLOAD_MAX_CELL_CHARS is refused and quoted
+# only by its first characters.
+UPLOAD_MAX_BYTES = read_int("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+UPLOAD_MAX_UNCOMPRESSED_BYTES = read_int("UPLOAD_MAX_UNCOMPRESSED_BYTES", 40 * 1024 * 1024)
+UPLOAD_MAX_CELL_CHARS = read_int("UPLOAD_MAX_CELL_CHARS", 2000)
+UPLOAD_MAX_ROWS = read_int("UPLOAD_MAX_ROWS", 5000)
 
 _email = read_email("EMAIL_URL", "consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
