@@ -15,8 +15,11 @@ from assessments.scoring.types import (
     AssessmentInput,
     AssessmentResult,
     IndicatorResult,
+    Lacking,
     MissingItem,
+    MissingPiece,
     Mode,
+    Owner,
     Status,
     Verdict,
     VetoEvent,
@@ -24,7 +27,7 @@ from assessments.scoring.types import (
 
 # Part of the fingerprint: bump it when the engine's logic or wording changes, so that stored
 # snapshots whose inputs did not change are still recomputed with the new engine.
-ENGINE_VERSION = 2
+ENGINE_VERSION = 3
 
 
 def fingerprint(inp: AssessmentInput) -> str:
@@ -110,6 +113,24 @@ def _missing(data: dict[str, Any]) -> MissingItem:
         years=tuple(data["years"]),
         departments=tuple(data["departments"]),
         departments_en=tuple(data.get("departments_en", ())),
+        pieces=tuple(_piece(p) for p in data.get("pieces", ())),
+        owners=tuple(data.get("owners", ())),
+        owners_en=tuple(data.get("owners_en", ())),
+    )
+
+
+def _piece(data: dict[str, Any]) -> MissingPiece:
+    return MissingPiece(
+        code=data["code"],
+        lacking=Lacking(data["lacking"]),
+        owner=Owner(data["owner"]),
+        owner_names=tuple(data["owner_names"]),
+        owner_names_en=tuple(data["owner_names_en"]),
+        years=tuple(data.get("years", ())),
+        value_status=data.get("value_status", ""),
+        attribute=data.get("attribute", ""),
+        text=data.get("text", ""),
+        text_en=data.get("text_en", ""),
     )
 
 
@@ -136,4 +157,5 @@ def _indicator(data: dict[str, Any]) -> IndicatorResult:
         missing_years=tuple(data.get("missing_years", ())),
         value_text=data.get("value_text", ""),
         sources=tuple(data.get("sources", ())),
+        missing=tuple(_piece(p) for p in data.get("missing", ())),
     )
