@@ -357,7 +357,7 @@ def _owner(piece: MissingPiece) -> Text:
 
 
 def piece_clause(piece: MissingPiece) -> Text:
-    """One missing piece and who owes it, e.g. "2021年数据为草稿，仍在钟楼区农业农村局（未提交）"."""
+    """One missing piece and who owes it: "2021年数据为草稿，仍在钟楼区农业农村局（尚未提交）…"."""
     owner = _owner(piece)
     if piece.lacking == Lacking.REGION_ATTRIBUTE:
         label = ATTRIBUTE_LABELS.get(piece.attribute, Text(piece.attribute, piece.attribute))
