@@ -100,12 +100,9 @@ def completeness(
     region: Region, edition: FrameworkEdition, years: list[int], today: datetime.date
 ) -> list[Completeness]:
     """What each department owes for the window: one cell per data element it leads × year,
-    counted by the value's status, with the overdue ones (past the due day, not submitted)."""
-    elements = set(
-        Indicator.objects.filter(edition=edition, data_element__isnull=False).values_list(
-            "data_element_id", flat=True
-        )
-    )
+    counted by the value's status, with the overdue ones (past the due day, not submitted).
+    Only elements the region owes count (indicator_selectors.owed_elements)."""
+    elements = indicator_selectors.owed_elements(region, edition)
     leads = (
         Responsibility.objects.filter(
             region=region, role=ResponsibilityRole.LEAD, data_element_id__in=elements
@@ -195,10 +192,14 @@ def department_rows(
     years: list[int],
     today: datetime.date,
 ) -> list[dict]:
-    """What a department supplies: one row per data element (lead or supporting), one cell per
-    year with the value's status, due date and whether it is overdue."""
+    """What a department supplies: one row per data element (lead or supporting) the region
+    owes under ``edition``, one cell per year with the value's status, due date and whether it
+    is overdue."""
+    owed = indicator_selectors.owed_elements(region, edition)
     responsibilities = list(
-        Responsibility.objects.filter(region=region, department=dept).select_related("data_element")
+        Responsibility.objects.filter(
+            region=region, department=dept, data_element_id__in=owed
+        ).select_related("data_element")
     )
     elements = [r.data_element for r in responsibilities]
     display = indicator_selectors.element_display(elements, region)

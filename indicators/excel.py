@@ -84,8 +84,10 @@ class TemplateRow:
 
 
 def template_rows(user, region: Region, years: Sequence[int]) -> list[TemplateRow]:
-    """The rows a clerk's template holds: their data elements × the years, in code order."""
-    elements = list(selectors.elements_for_user(user, entry=True))
+    """The rows a clerk's template holds: their data elements the region owes (under its
+    edition) × the years, in code order."""
+    owed = selectors.owed_elements(region, selectors.region_edition(region))
+    elements = list(selectors.elements_for_user(user, entry=True).filter(pk__in=owed))
     edition_rows = selectors.element_display(elements, region)
     values = {
         (v.data_element_id, v.year): v
