@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from assessments.scoring import AssessmentResult, IndicatorResult
+from assessments.scoring import AssessmentResult, IndicatorResult, MissingPiece
 from indicators import selectors as indicator_selectors
 from indicators.choices import ResponsibilityRole, ValueStatus
 from indicators.models import (
@@ -51,11 +51,15 @@ def domain_counts(result: AssessmentResult, indicators: list[Indicator]) -> list
 
 @dataclass(frozen=True)
 class Gap:
-    """A top-level indicator standing in the way, with who owes what for it."""
+    """A top-level indicator standing in the way, with exactly what it lacks and who owes each
+    piece (the engine's MissingItem: values → their lead department or, submitted, the
+    reviewers; assigned targets → the creation office; region attributes → the administrator).
+    """
 
     indicator: IndicatorResult
-    owed_by: tuple[str, ...]
-    owed_by_en: tuple[str, ...]
+    pieces: tuple[MissingPiece, ...]
+    owners: tuple[str, ...]
+    owners_en: tuple[str, ...]
     missing_years: tuple[int, ...]
 
 
@@ -71,8 +75,9 @@ def gap_list(result: AssessmentResult) -> list[Gap]:
         rows.append(
             Gap(
                 indicator=item,
-                owed_by=(owed.departments if owed else ()) or item.departments,
-                owed_by_en=(owed.departments_en if owed else ()) or item.departments_en,
+                pieces=owed.pieces if owed else item.missing,
+                owners=owed.owners if owed else (),
+                owners_en=owed.owners_en if owed else (),
                 missing_years=owed.years if owed else item.missing_years,
             )
         )

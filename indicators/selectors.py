@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.scope import scope_of
 from indicators import criteria as criteria_lib
-from indicators.choices import DeclarationStatus, EditionStatus, ResponsibilityRole
+from indicators.choices import DeclarationStatus, EditionStatus, ResponsibilityRole, ValueStatus
 from indicators.models import (
     AssignedTarget,
     Criterion,
@@ -267,9 +267,29 @@ def element_display(elements, region: Region) -> dict[int, ElementDisplay]:
 
 
 def default_year(region: Region) -> int:
-    """The assessment year to show first: the latest year with a value, else last year."""
-    latest = IndicatorValue.objects.filter(region=region).aggregate(Max("year"))["year__max"]
-    return latest or timezone.localdate().year - 1
+    """The assessment year shown when none is asked for (every page, the scorecard API, the
+    ``assess`` command): the one the region's reviewers set, else the latest year with approved
+    values (a draft moves no default), else last year."""
+    return default_years([region])[region.pk]
+
+
+def default_years(regions) -> dict[int, int]:
+    """:func:`default_year` of each region, keyed by id, in one query whatever their number."""
+    regions = list(regions)
+    unset = [r.pk for r in regions if not r.assessment_year]
+    latest = (
+        dict(
+            IndicatorValue.objects.filter(region_id__in=unset, status=ValueStatus.APPROVED)
+            .values("region")
+            .annotate(latest=Max("year"))
+            .values_list("region", "latest")
+            .order_by()
+        )
+        if unset
+        else {}
+    )
+    fallback = timezone.localdate().year - 1
+    return {r.pk: r.assessment_year or latest.get(r.pk) or fallback for r in regions}
 
 
 def with_indicator_code(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:

@@ -270,14 +270,16 @@ def _value_pieces(spec: IndicatorSpec, years: Iterable[int], mode: Mode) -> list
     for year in sorted(set(years)):
         if year not in counted:
             by_place[_place(spec, year)].append(year)
-    lead = Text(spec.departments[0] if spec.departments else "", "")
+    # No department answers for it yet: assigning one is the administrator's (the matrix).
+    lead, lead_owner = text.OWNER_NAMES[Owner.ADMINISTRATOR], Owner.ADMINISTRATOR
     if spec.departments:
         lead = Text(spec.departments[0], (spec.departments_en or spec.departments)[0])
+        lead_owner = Owner.DEPARTMENT
     pieces = []
     for place in ("", *reversed(VALUE_PLACES)):
         if place not in by_place:
             continue
-        owner = Owner.REVIEWERS if place == "submitted" else Owner.DEPARTMENT
+        owner = Owner.REVIEWERS if place == "submitted" else lead_owner
         names = text.OWNER_NAMES[owner] if owner == Owner.REVIEWERS else lead
         pieces.append(
             _piece(

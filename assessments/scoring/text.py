@@ -378,8 +378,12 @@ def piece_clause(piece: MissingPiece) -> Text:
             f"{y.zh}数据待审核（已提交，在{owner.zh}处）",
             f"the value for {y.en} is pending review (submitted, with {owner.en})",
         )
-    if not owner.zh:
-        return missing_clause(piece.years, owner)
+    if piece.owner == Owner.ADMINISTRATOR:
+        return Text(
+            f"缺少{y.zh}数据，尚未指定责任部门，应由{owner.zh}指定",
+            f"no data for {y.en} and no department is responsible for it yet; {owner.en} "
+            "owes the assignment",
+        )
     if piece.value_status == "draft":
         return Text(
             f"{y.zh}数据为草稿，仍在{owner.zh}（尚未提交），按缺失计",

@@ -445,3 +445,15 @@ def test_zhonglou_figures_from_the_creation_report():
     ]
     assert (result.binding_met, result.binding_applicable) == (1, 2)
     assert (result.reference_met, result.reference_applicable) == (0, 2)
+
+
+def test_a_value_no_department_answers_for_is_owed_by_the_administrator():
+    spec = indicator("B1", "binding", state="missing", departments=(), departments_en=())
+    (item,) = run(spec).missing
+    (piece,) = item.pieces
+    assert (piece.lacking, piece.owner, item.owners) == (
+        Lacking.VALUE,
+        Owner.ADMINISTRATOR,
+        ("系统管理员",),
+    )
+    assert "尚未指定责任部门" in piece.text

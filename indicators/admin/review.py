@@ -180,7 +180,7 @@ class YearLockAdmin(ReviewAdmin):
     list_display = ("year", "region", "locked", "changed_by", "changed_at", "reopen_reason")
     list_filter = ("locked",)
     fields = ("region", "year")
-    actions = ["lock_selected", "reopen_selected"]
+    actions = ["lock_selected", "reopen_selected", "make_assessment_year"]
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)
@@ -204,6 +204,22 @@ class YearLockAdmin(ReviewAdmin):
             for lock in queryset
         )
         self.message_user(request, gettext("%(n)d years locked.") % {"n": done})
+
+    @admin.action(description=_("Make the selected year its region's assessment year"))
+    def make_assessment_year(self, request, queryset):
+        locks = list(queryset.select_related("region"))
+        if len({lock.region_id for lock in locks}) != len(locks):
+            self.message_user(request, gettext("Select one year per region."), messages.ERROR)
+            return
+        for lock in locks:
+            if self._run(
+                request, services.region_assessment_year_set, region=lock.region, year=lock.year
+            ):
+                self.message_user(
+                    request,
+                    gettext("%(region)s is now assessed for %(year)d by default.")
+                    % {"region": lock.region.name, "year": lock.year},
+                )
 
     @admin.action(description=_("Reopen the selected years (with a reason)"))
     def reopen_selected(self, request, queryset):
