@@ -109,3 +109,14 @@ def test_the_gap_list_shows_a_draft_as_a_draft_with_its_department(zhonglou_demo
     assert "badge-draft" in row and "草稿" in row
     assert "待审核" not in row  # no reviewer can act on a draft
     assert 'data-owner="department"' in row and "钟楼区住房和城乡建设局" in row
+
+
+def test_the_indicator_page_says_who_owes_what_for_each_year(zhonglou_demo, leader, client):
+    client.force_login(leader)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse(
+        "indicator", kwargs={"region": "320404", "edition": "jiangsu-county-2019", "code": "32"}
+    )
+    page = client.get(url).content.decode()
+    assert 'data-owner="creation_office"' in page
+    assert "2021年上级下达的目标尚未录入，应由创建办录入" in page
