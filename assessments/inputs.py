@@ -24,13 +24,11 @@ from assessments.scoring import (
     VetoEvent,
 )
 from indicators import selectors
-from indicators.choices import DeclarationStatus, ResponsibilityRole
+from indicators.choices import ResponsibilityRole
 from indicators.models import (
     AssignedTarget,
     FrameworkEdition,
-    Indicator,
     IndicatorValue,
-    NotApplicableDeclaration,
     Region,
     Responsibility,
 )
@@ -96,12 +94,9 @@ def build_inputs(
     count (the engine stops at the end of the application year)."""
     years = sorted(set(years))
     today = today or timezone.localdate()
-    indicators = list(
-        Indicator.objects.filter(edition=edition)
-        .select_related("data_element")
-        .prefetch_related("criteria__rules")
-        .order_by("order")
-    )
+    # The one answer to "does the region owe this indicator?" (indicators.selectors).
+    applies = selectors.applicability(region, edition)
+    indicators = [a.indicator for a in applies.values()]
     computed = [i for i in indicators if i.formula]
     if computed:  # one more query, only for an edition that has computed indicators
         prefetch_related_objects(computed, "inputs")
@@ -126,12 +121,6 @@ def build_inputs(
             region=region, data_element_id__in=elements, year__in=read_years
         ).order_by("year")
     )
-    declared = {
-        d.indicator_id: d.reason
-        for d in NotApplicableDeclaration.objects.filter(
-            region=region, indicator__edition=edition, status=DeclarationStatus.APPROVED
-        )
-    }
     departments = _departments(region)
     vetoes = tuple(
         VetoEvent(date=e.date, kind=e.kind, description=e.description)
@@ -163,7 +152,7 @@ def build_inputs(
         for t in all_targets:
             if t.year in used:
                 targets[t.data_element_id].append((t.year, t.target))
-        context = (region, declared, observations, targets, departments, inputs_of)
+        context = (observations, targets, departments, inputs_of)
         inputs[year] = AssessmentInput(
             region_code=region.code,
             region_name=region.name,
@@ -171,36 +160,40 @@ def build_inputs(
             year=year,
             mode=Mode(mode),
             pass_rule=pass_rule,
-            indicators=tuple(_spec(ind, codes.get(ind.parent_id), *context) for ind in indicators),
+            indicators=tuple(
+                _spec(applies[ind.pk], codes.get(ind.parent_id), *context) for ind in indicators
+            ),
             veto_events=vetoes,
             assessed_on=today,
         )
     return inputs
 
 
-def _not_applicable(ind: Indicator, region: Region, criterion, declared) -> tuple[str, str] | None:
-    if ind.pk in declared:
-        reason = declared[ind.pk]
+def _not_applicable(answer: selectors.Applicability) -> tuple[str, str] | None:
+    ind = answer.indicator
+    if answer.not_applicable == "declared":
+        reason = answer.declared_reason
         return _bilingual(lambda: _("Declared not applicable: %(reason)s") % {"reason": reason})
-    if not ind.applies_to_level(region.level):
+    if answer.not_applicable == "scope":
         return _bilingual(
             lambda: (
                 _("Applies to %(scope)s only, not to this region.")
                 % {"scope": ind.get_scope_display()}
             )
         )
-    if ind.data_element_id and criterion is None:
+    if answer.not_applicable == "no_criterion":
         return _bilingual(
             lambda: _("No criterion applies to this class of region (e.g. coastal only).")
         )
+    # "parent": the engine passes a parent's reason down to its children itself.
     return None
 
 
 def _spec(
-    ind: Indicator, parent_code, region, declared, observations, targets, departments, inputs_of
+    answer: selectors.Applicability, parent_code, observations, targets, departments, inputs_of
 ) -> IndicatorSpec:
-    criterion = selectors.criterion_for(ind, region) if ind.data_element_id else None
-    na = _not_applicable(ind, region, criterion, declared)
+    ind, criterion = answer.indicator, answer.criterion
+    na = _not_applicable(answer)
     element = ind.data_element
     # The first input (the indicator's own data element) first: its departments lead.
     inputs = sorted(inputs_of.get(ind.pk, []), key=lambda e: e.pk != ind.data_element_id)
@@ -233,6 +226,7 @@ def _spec(
         assigned_targets=tuple(targets.get(ind.data_element_id, ())),
         departments=zh_depts,
         departments_en=en_depts,
+        missing_attributes=answer.missing_attributes,
     )
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.scoring import IndicatorResult, MissingItem
+from assessments.scoring import IndicatorResult, MissingItem, MissingPiece
 from assessments.selectors import Scorecard
 
 
@@ -55,6 +55,25 @@ def missing_row(m: MissingItem) -> dict:
         "years": list(m.years),
         "departments": list(m.departments),
         "departments_en": list(m.departments_en),
+        "owners": list(m.owners),
+        "owners_en": list(m.owners_en),
+        "pieces": [piece_row(p) for p in m.pieces],
+    }
+
+
+def piece_row(p: MissingPiece) -> dict:
+    """One thing missing and who owes it (value, assigned target or region attribute)."""
+    return {
+        "code": p.code,
+        "lacking": p.lacking.value,
+        "years": list(p.years),
+        "value_status": p.value_status or None,
+        "attribute": p.attribute or None,
+        "owner": p.owner.value,
+        "owner_names": list(p.owner_names),
+        "owner_names_en": list(p.owner_names_en),
+        "text": p.text,
+        "text_en": p.text_en,
     }
 
 
@@ -79,6 +98,7 @@ def indicator_row(i: IndicatorResult) -> dict:
         "explanation_en": i.explanation_en,
         "source": list(i.sources),
         "departments": list(i.departments),
+        "missing": [piece_row(p) for p in i.missing],
     }
 
 
@@ -109,6 +129,7 @@ def tabular_rows(payload: dict) -> list[dict]:
                 "explanation": item["explanation"],
                 "source": item["source"],
                 "departments": item["departments"],
+                "owed": "；".join(f"{p['code']} {p['text']}" for p in item["missing"]),
             }
         )
     return rows

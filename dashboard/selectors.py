@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from assessments.scoring import AssessmentResult, IndicatorResult
+from assessments.scoring import AssessmentResult, IndicatorResult, MissingPiece
 from indicators import selectors as indicator_selectors
 from indicators.choices import ResponsibilityRole, ValueStatus
 from indicators.models import (
@@ -51,11 +51,15 @@ def domain_counts(result: AssessmentResult, indicators: list[Indicator]) -> list
 
 @dataclass(frozen=True)
 class Gap:
-    """A top-level indicator standing in the way, with who owes what for it."""
+    """A top-level indicator standing in the way, with exactly what it lacks and who owes each
+    piece (the engine's MissingItem: values → their lead department or, submitted, the
+    reviewers; assigned targets → the creation office; region attributes → the administrator).
+    """
 
     indicator: IndicatorResult
-    owed_by: tuple[str, ...]
-    owed_by_en: tuple[str, ...]
+    pieces: tuple[MissingPiece, ...]
+    owners: tuple[str, ...]
+    owners_en: tuple[str, ...]
     missing_years: tuple[int, ...]
 
 
@@ -71,8 +75,9 @@ def gap_list(result: AssessmentResult) -> list[Gap]:
         rows.append(
             Gap(
                 indicator=item,
-                owed_by=(owed.departments if owed else ()) or item.departments,
-                owed_by_en=(owed.departments_en if owed else ()) or item.departments_en,
+                pieces=owed.pieces if owed else item.missing,
+                owners=owed.owners if owed else (),
+                owners_en=owed.owners_en if owed else (),
                 missing_years=owed.years if owed else item.missing_years,
             )
         )
@@ -100,12 +105,9 @@ def completeness(
     region: Region, edition: FrameworkEdition, years: list[int], today: datetime.date
 ) -> list[Completeness]:
     """What each department owes for the window: one cell per data element it leads × year,
-    counted by the value's status, with the overdue ones (past the due day, not submitted)."""
-    elements = set(
-        Indicator.objects.filter(edition=edition, data_element__isnull=False).values_list(
-            "data_element_id", flat=True
-        )
-    )
+    counted by the value's status, with the overdue ones (past the due day, not submitted).
+    Only elements the region owes count (indicator_selectors.owed_elements)."""
+    elements = indicator_selectors.owed_elements(region, edition)
     leads = (
         Responsibility.objects.filter(
             region=region, role=ResponsibilityRole.LEAD, data_element_id__in=elements
@@ -195,10 +197,14 @@ def department_rows(
     years: list[int],
     today: datetime.date,
 ) -> list[dict]:
-    """What a department supplies: one row per data element (lead or supporting), one cell per
-    year with the value's status, due date and whether it is overdue."""
+    """What a department supplies: one row per data element (lead or supporting) the region
+    owes under ``edition``, one cell per year with the value's status, due date and whether it
+    is overdue."""
+    owed = indicator_selectors.owed_elements(region, edition)
     responsibilities = list(
-        Responsibility.objects.filter(region=region, department=dept).select_related("data_element")
+        Responsibility.objects.filter(
+            region=region, department=dept, data_element_id__in=owed
+        ).select_related("data_element")
     )
     elements = [r.data_element for r in responsibilities]
     display = indicator_selectors.element_display(elements, region)

@@ -46,7 +46,8 @@ class Choice:
         self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
         self.editions = sorted(editions, key=lambda e: e != own)
         self.years = selectors.data_years(regions or [region])
-        default_year = self.years[0] if self.years else timezone.localdate().year - 1
+        # The region's assessment year (a draft moves no default); for several, the latest.
+        default_year = max(indicator_selectors.default_years(regions or [region]).values())
         try:
             year = int(request.GET.get("year", default_year))
         except ValueError:

@@ -19,6 +19,11 @@ from indicators.choices import ResponsibilityRole
 from indicators.models import DataElement, Department, IndicatorValue, Region, Responsibility
 
 DEMO_FILE = "data/demo/zhonglou-report.yaml"
+YEAR_FROM_REPORT_DATE = (
+    "报告未写明年份：年份按报告日期读取（报告写于2022年，所述“近三年”为2019–2021年），"
+    "记为{year}年。"
+)
+COMMITMENT = "报告以承诺表述（“确保…达到…以上”），不是实测比例：按承诺的下限录入，待实测数据替换。"
 DEMO_PASSWORD = "zhonglou-demo"
 
 
@@ -72,6 +77,17 @@ def _demo_clerks(region: Region) -> dict[int, User]:
     }
 
 
+def _note_lines(item: dict) -> list[str]:
+    """The value's note: the report's words, how the figure was read, and, where it applies,
+    that the year comes from the report's date or that the figure is a commitment."""
+    lines = [f"报告原文：{item['excerpt']}", item.get("note", "")]
+    if item.get("year_from_report_date"):
+        lines.append(YEAR_FROM_REPORT_DATE.format(year=item["year"]))
+    if item.get("commitment"):
+        lines.append(COMMITMENT)
+    return lines
+
+
 @transaction.atomic
 def load_demo_values(actor: User) -> int:
     """Enter the report's figures as approved values (skipping those already present): the
@@ -93,7 +109,7 @@ def load_demo_values(actor: User) -> int:
             continue
         answer = item.get("answer")
         value = None if answer is not None else Decimal(str(item["value"]))
-        note = "\n".join(x for x in (f"报告原文：{item['excerpt']}", item.get("note", "")) if x)
+        note = "\n".join(x for x in _note_lines(item) if x)
         saved = services.value_save(
             actor=enterer,
             region=region,

@@ -102,10 +102,12 @@ class ResponsibilityRole(models.TextChoices):
 
 class ValueStatus(models.TextChoices):
     """Where a value stands in the data-entry workflow (the transitions: indicators.permissions).
-    Each status reads as an icon and its word (``icon``, ``label``) wherever it is shown."""
+    Each status reads as an icon and its word (``icon``, ``label``) wherever it is shown, and
+    says who holds the value (``held_by``): 草稿 and 已退回 are with the department, 待审核 with the
+    reviewers. The engine's PENDING is the same word: a submitted value, not yet approved."""
 
     DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
+    SUBMITTED = "submitted", _("pending review")
     RETURNED = "returned", _("returned")
     APPROVED = "approved", _("approved")
 
@@ -113,12 +115,23 @@ class ValueStatus(models.TextChoices):
     def icon(self) -> str:
         return _VALUE_STATUS_ICONS[self]
 
+    @property
+    def held_by(self) -> str:
+        return str(_VALUE_STATUS_HOLDERS.get(self, ""))
+
 
 _VALUE_STATUS_ICONS = {
     ValueStatus.DRAFT: "✎",
     ValueStatus.SUBMITTED: "○",
     ValueStatus.RETURNED: "↩",
     ValueStatus.APPROVED: "✔",
+}
+
+
+_VALUE_STATUS_HOLDERS = {
+    ValueStatus.DRAFT: _("with the department"),
+    ValueStatus.RETURNED: _("with the department"),
+    ValueStatus.SUBMITTED: _("with the reviewers"),
 }
 
 
@@ -135,6 +148,12 @@ class ValueState(models.TextChoices):
     @property
     def icon(self) -> str:
         return "?" if self == ValueState.MISSING else ValueStatus(self.value).icon
+
+    @property
+    def held_by(self) -> str:
+        if self == ValueState.MISSING:
+            return str(_VALUE_STATUS_HOLDERS[ValueStatus.DRAFT])
+        return ValueStatus(self.value).held_by
 
 
 class DeclarationStatus(models.TextChoices):

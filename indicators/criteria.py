@@ -49,3 +49,16 @@ def ambiguous_pairs(classes: Sequence[RegionClass]) -> list[tuple[int, int]]:
             continue
         pairs.append((i, j))
     return pairs
+
+
+def unset_attributes(classes: Iterable[RegionClass], region: RegionClass) -> tuple[str, ...]:
+    """The attributes the region leaves blank that some class needs and would otherwise match:
+    setting them could make a criterion apply, so a blank there is missing data, not a reason
+    for the indicator not to apply. Empty when nothing is wanting."""
+    wanted: dict[str, None] = {}
+    for cls in classes:
+        named = {f: v for f, v in cls.items() if v}
+        blank = [f for f in named if not region.get(f)]
+        if blank and all(region.get(f) == v for f, v in named.items() if f not in blank):
+            wanted.update(dict.fromkeys(blank))
+    return tuple(wanted)

@@ -97,8 +97,10 @@ class TemplateRow:
 
 
 def template_rows(user, region: Region, years: Sequence[int]) -> list[TemplateRow]:
-    """The rows a clerk's template holds: their data elements × the years, in code order."""
-    elements = list(selectors.elements_for_user(user, entry=True))
+    """The rows a clerk's template holds: their data elements the region owes (under its
+    edition) × the years, in code order."""
+    owed = selectors.owed_elements(region, selectors.region_edition(region))
+    elements = list(selectors.elements_for_user(user, entry=True).filter(pk__in=owed))
     edition_rows = selectors.element_display(elements, region)
     values = {
         (v.data_element_id, v.year): v
@@ -330,8 +332,10 @@ def _labels() -> dict[str, str]:
 
 def _read_rows(ws, columns, label, report: UploadReport) -> bool:
     """Read the filled rows into ``report.entries``; False when the header is not ours."""
-    rows = ws.iter_rows(values_only=True)
-    header = [_cell_text(v) for v in next(rows, ())]
+    # Cells, not values only: a value cell's number format says whether Excel shows it as a
+    # percentage (a cell typed "97%" holds 0.97).
+    rows = ws.iter_rows()
+    header = [_cell_text(c.value) for c in next(rows, ())]
     # A template downloaded in one language may be uploaded with the site in the other.
     expected = []
     for language in ("zh-hans", "en"):
@@ -353,11 +357,15 @@ def _read_rows(ws, columns, label, report: UploadReport) -> bool:
                 )
             )
             break
-        cells = dict(zip(keys, list(raw) + padding, strict=False))
+        values = [c.value for c in raw]
+        cells = dict(zip(keys, values + padding, strict=False))
         if all(v in (None, "") for v in cells.values()):
             continue
         if _too_long(row_number, cells, label, report):
             continue
+        value_index = keys.index("value")
+        value_cell = raw[value_index] if value_index < len(raw) else None
+        cells["value_format"] = getattr(value_cell, "number_format", None) or ""
         entry = _read_row(row_number, cells, label, elements, report)
         if entry is not None:
             report.entries.append(entry)
@@ -419,6 +427,8 @@ def _read_row(row_number, cells, label, elements, report) -> services.EntryRow |
             answer = parse_answer(raw_value)
         else:
             number = parse_number(raw_value)
+            if _shown_as_percent(raw_value, cells["value_format"], element):
+                number *= 100  # Excel stores "97%" as 0.97; the element's unit is already %
     except ValueError as exc:
         bad("value", str(exc))
         return None
@@ -438,6 +448,12 @@ def _read_row(row_number, cells, label, elements, report) -> services.EntryRow |
         note=_cell_text(cells["note"]) or None,
         version=version,
     )
+
+
+def _shown_as_percent(raw_value, number_format: str, element: DataElement) -> bool:
+    """A number cell of a % element that Excel formats as a percentage ("0%", "0.0%")."""
+    numeric = isinstance(raw_value, int | float) and not isinstance(raw_value, bool)
+    return numeric and element.unit == "%" and "%" in number_format
 
 
 def _import(report: UploadReport, user, region: Region, *, write: bool) -> None:

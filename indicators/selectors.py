@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.db.models import Case, Max, OuterRef, QuerySet, Subquery, When
+from django.db.models import Case, Max, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.utils import timezone
 
 from accounts.scope import scope_of
 from indicators import criteria as criteria_lib
-from indicators.choices import EditionStatus, ResponsibilityRole
+from indicators.choices import DeclarationStatus, EditionStatus, ResponsibilityRole, ValueStatus
 from indicators.models import (
     AssignedTarget,
     Criterion,
@@ -35,6 +35,88 @@ def criterion_for(indicator: Indicator, region: Region) -> Criterion | None:
     return criteria_lib.select(
         indicator.criteria.all(), region.class_attributes(), lambda c: c.region_class()
     )
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Whether a region owes an indicator of an edition: the one answer the engine's input,
+    the department pages, the completeness and overdue counts and the Excel templates use."""
+
+    indicator: Indicator
+    criterion: Criterion | None
+    # "" when it applies; else declared | scope | no_criterion | parent
+    not_applicable: str = ""
+    declared_reason: str = ""
+    parent_code: str = ""  # the not-applicable ancestor, for "parent"
+    # Region attributes not set that the criteria need (terrain…): the indicator is owed, but
+    # no criterion can be chosen until the administrator sets them.
+    missing_attributes: tuple[str, ...] = ()
+
+    @property
+    def applies(self) -> bool:
+        return not self.not_applicable
+
+
+def applicability(region: Region, edition: FrameworkEdition) -> dict[int, Applicability]:
+    """Indicator id → whether ``region`` owes it under ``edition``: from the criteria of the
+    region's class, its approved not-applicable declarations and the indicator's scope; a
+    sub-indicator of an indicator that does not apply does not apply either. Three queries."""
+    indicators = list(
+        Indicator.objects.filter(edition=edition)
+        .select_related("data_element")
+        .prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.prefetch_related("rules"))
+        )
+        .order_by("order")
+    )
+    declared = dict(
+        NotApplicableDeclaration.objects.filter(
+            region=region, indicator__edition=edition, status=DeclarationStatus.APPROVED
+        ).values_list("indicator_id", "reason")
+    )
+    own = {ind.pk: _own_applicability(ind, region, declared) for ind in indicators}
+    by_pk = {ind.pk: ind for ind in indicators}
+
+    def inherited(ind: Indicator) -> Applicability:
+        answer = own[ind.pk]
+        seen = {ind.pk}
+        parent_id = ind.parent_id
+        while parent_id in by_pk and parent_id not in seen:
+            seen.add(parent_id)
+            if not own[parent_id].applies:
+                return replace(answer, not_applicable="parent", parent_code=by_pk[parent_id].code)
+            parent_id = by_pk[parent_id].parent_id
+        return answer
+
+    return {ind.pk: inherited(ind) for ind in indicators}
+
+
+def _own_applicability(ind: Indicator, region: Region, declared: dict[int, str]) -> Applicability:
+    criterion = criterion_for(ind, region) if ind.data_element_id else None
+    if ind.pk in declared:
+        return Applicability(ind, criterion, "declared", declared_reason=declared[ind.pk])
+    if not ind.applies_to_level(region.level):
+        return Applicability(ind, None, "scope")
+    if ind.data_element_id and criterion is None:
+        unset = criteria_lib.unset_attributes(
+            [c.region_class() for c in ind.criteria.all()], region.class_attributes()
+        )
+        if unset:
+            return Applicability(ind, None, missing_attributes=unset)
+        return Applicability(ind, None, "no_criterion")
+    return Applicability(ind, criterion)
+
+
+def owed_elements(region: Region, edition: FrameworkEdition | None) -> set[int]:
+    """The data elements ``region`` owes a value of under ``edition`` (for every year of the
+    edition's window): those of the leaf indicators that apply to it."""
+    if edition is None:
+        return set()
+    return {
+        a.indicator.data_element_id
+        for a in applicability(region, edition).values()
+        if a.applies and a.indicator.data_element_id
+    }
 
 
 def regions_for_user(user) -> QuerySet[Region]:
@@ -185,9 +267,29 @@ def element_display(elements, region: Region) -> dict[int, ElementDisplay]:
 
 
 def default_year(region: Region) -> int:
-    """The assessment year to show first: the latest year with a value, else last year."""
-    latest = IndicatorValue.objects.filter(region=region).aggregate(Max("year"))["year__max"]
-    return latest or timezone.localdate().year - 1
+    """The assessment year shown when none is asked for (every page, the scorecard API, the
+    ``assess`` command): the one the region's reviewers set, else the latest year with approved
+    values (a draft moves no default), else last year."""
+    return default_years([region])[region.pk]
+
+
+def default_years(regions) -> dict[int, int]:
+    """:func:`default_year` of each region, keyed by id, in one query whatever their number."""
+    regions = list(regions)
+    unset = [r.pk for r in regions if not r.assessment_year]
+    latest = (
+        dict(
+            IndicatorValue.objects.filter(region_id__in=unset, status=ValueStatus.APPROVED)
+            .values("region")
+            .annotate(latest=Max("year"))
+            .values_list("region", "latest")
+            .order_by()
+        )
+        if unset
+        else {}
+    )
+    fallback = timezone.localdate().year - 1
+    return {r.pk: r.assessment_year or latest.get(r.pk) or fallback for r in regions}
 
 
 def with_indicator_code(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -14,6 +15,9 @@ MAX_DECIMAL_PLACES = 4
 MAX_INTEGER_DIGITS = 12  # IndicatorValue.value keeps 16 digits, 4 of them decimals
 
 
+THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
 def parse_number(raw) -> Decimal:
     """A Decimal from a form, a cell or JSON; raises ValueError with a message for people."""
     if isinstance(raw, bool):
@@ -23,9 +27,18 @@ def parse_number(raw) -> Decimal:
         if not number.is_finite():  # e.g. 1e309 read from JSON or a cell
             raise ValueError(_("“%(text)s” is not a number.") % {"text": raw})
         return number
-    text = str(raw).strip().replace(",", "").replace("，", "")
+    text = str(raw).strip().replace("，", ",")
     if text.endswith("%"):
         text = text[:-1].strip()
+    if "," in text:
+        # A comma is read as a thousands separator only where it is one ("1,234.5"); "5,5"
+        # (a decimal comma) would otherwise silently become 55.
+        if not THOUSANDS.fullmatch(text):
+            raise ValueError(
+                _("“%(text)s”: use a decimal point (5.5, not 5,5); commas only group thousands.")
+                % {"text": raw}
+            )
+        text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:

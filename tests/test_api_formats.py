@@ -144,6 +144,7 @@ def test_scorecard_csv_has_one_row_per_indicator(as_reviewer, values):
         "explanation",
         "source",
         "departments",
+        "owed",
     ]
     straw = next(r for r in rows if r["code"] == "25.1")
     assert straw["value"] == "97%" and straw["status"] == "met"

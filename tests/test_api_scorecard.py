@@ -40,7 +40,7 @@ REPORT = "钟楼区创建工作报告（江苏省生态文明建设示范区创�
 @pytest.fixture
 def demo(zhonglou):
     """The report's figures, entered through the whole workflow (for the content tests)."""
-    assert load_demo() == 23
+    assert load_demo() == 24
 
 
 @pytest.fixture
@@ -120,6 +120,7 @@ def test_scorecard_explains_each_indicator(as_reviewer, demo):
         "explanation_en",
         "source",
         "departments",
+        "missing",
     }
     assert straw["status"] == "met" and straw["value_text"] == "97%"
     assert straw["value"] == "97.0000" and straw["unit"] == "%"
@@ -142,13 +143,30 @@ def test_scorecard_lists_what_is_missing_and_who_owes_it(as_reviewer, demo):
         "years",
         "departments",
         "departments_en",
+        "owners",
+        "owners_en",
+        "pieces",
     }
     assert missing["7"]["departments"] == ["常州市钟楼生态环境局"]
-    assert missing["20"]["departments"] == ["钟楼区发展和改革局", "钟楼区统计局"]
+    # A year's value is owed by the lead department only (statistics supports).
+    assert missing["20"]["departments"] == ["钟楼区发展和改革局"]
     assert missing["25"]["departments"] == ["钟楼区农业农村局"]  # 25.2 manure is missing
     assert "25.1" not in missing
     assert all(row["status"] == "missing" and row["years"] for row in missing.values())
     assert {i["code"] for i in body["indicators"] if i["status"] == "missing"} >= set(missing)
+
+
+def test_scorecard_says_row_32s_assigned_target_is_owed_by_the_creation_office(as_reviewer, demo):
+    body = as_reviewer.get(URL).json()
+    row32 = next(row for row in body["missing"] if row["code"] == "32")
+    assert row32["departments"] == []  # its value (100 %) is approved
+    assert row32["owners"] == ["创建办"]
+    (piece,) = row32["pieces"]
+    assert (piece["lacking"], piece["owner"], piece["years"]) == (
+        "assigned_target",
+        "creation_office",
+        [2021],
+    )
 
 
 def test_scorecard_shows_veto_events_of_the_window(as_reviewer, demo, zhonglou, reviewer):

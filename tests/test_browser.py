@@ -119,6 +119,35 @@ def test_leader_sees_the_verdict_and_its_charts_then_english_then_an_indicator(p
     assert page.console_errors == []
 
 
+def test_overview_names_row_32s_owner_and_shows_a_later_draft_as_a_draft(page, demo_site):
+    from accounts.models import User
+    from indicators import services
+    from indicators.models import DataElement, Region
+
+    zhonglou = Region.objects.get(code="320404")
+    sewage = DataElement.objects.get(key="urban_sewage_treatment_rate")
+    admin = User.objects.get(username="admin")
+    # A clerk's draft for 2021 and one for a later year.
+    services.value_save(actor=admin, region=zhonglou, data_element=sewage, year=2021, value=90)
+    services.value_save(actor=admin, region=zhonglou, data_element=sewage, year=2023, value=92)
+
+    log_in(page, demo_site, "zl-leader")
+    # The later draft leaves the overview on 2021, the latest year with approved values.
+    assert "2021" in page.locator("h1 .sub").inner_text()
+    row32 = page.locator("section.gaps tbody tr", has=page.locator("a", has_text="32 "))
+    owner = row32.locator("td.owed-by")
+    assert owner.locator("strong.owners").inner_text() == "创建办"
+    assert owner.locator('li[data-owner="creation_office"]').count() == 1
+    assert "上级下达的目标尚未录入" in owner.inner_text()
+    row29 = page.locator("section.gaps tbody tr", has=page.locator("a", has_text="29 "))
+    draft = row29.locator("td.owed-by .badge-draft")
+    assert draft.inner_text().strip().endswith("草稿")
+    assert draft.get_attribute("title")  # who holds it: the department
+    assert "待审核" not in row29.inner_text()
+    page.screenshot(path=str(SHOTS / "overview-owners.png"), full_page=True)
+    assert page.console_errors == []
+
+
 def test_indicator_page_draws_the_values_and_the_target(page, demo_site):
     log_in(page, demo_site, "zl-leader")
     page.goto(f"{demo_site}/d/320404/i/jiangsu-county-2019/25/")

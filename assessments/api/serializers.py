@@ -50,14 +50,42 @@ class VetoSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
+class MissingPieceSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The (sub-)indicator that needs it.")
+    lacking = serializers.ChoiceField(choices=["value", "assigned_target", "region_attribute"])
+    years = serializers.ListField(child=serializers.IntegerField())
+    value_status = serializers.CharField(
+        allow_null=True,
+        help_text="Where an uncounted value is: draft or returned (with its department), "
+        "submitted (with the reviewers); null when nothing was entered.",
+    )
+    attribute = serializers.CharField(
+        allow_null=True, help_text="The region attribute not set (terrain, eco_zone…)."
+    )
+    owner = serializers.ChoiceField(
+        choices=["department", "reviewers", "creation_office", "administrator"]
+    )
+    owner_names = serializers.ListField(child=serializers.CharField())
+    owner_names_en = serializers.ListField(child=serializers.CharField())
+    text = serializers.CharField()
+    text_en = serializers.CharField()
+
+
 class MissingSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     name_en = serializers.CharField()
     status = serializers.CharField()
     years = serializers.ListField(child=serializers.IntegerField())
-    departments = serializers.ListField(child=serializers.CharField())
+    departments = serializers.ListField(
+        child=serializers.CharField(), help_text="The lead departments that owe values."
+    )
     departments_en = serializers.ListField(child=serializers.CharField())
+    owners = serializers.ListField(
+        child=serializers.CharField(), help_text="Everyone who owes a piece, by name."
+    )
+    owners_en = serializers.ListField(child=serializers.CharField())
+    pieces = MissingPieceSerializer(many=True)
 
 
 class ScoredIndicatorSerializer(serializers.Serializer):
@@ -84,6 +112,7 @@ class ScoredIndicatorSerializer(serializers.Serializer):
     explanation_en = serializers.CharField()
     source = serializers.ListField(child=serializers.CharField())
     departments = serializers.ListField(child=serializers.CharField())
+    missing = MissingPieceSerializer(many=True)
 
 
 class NamedSerializer(serializers.Serializer):

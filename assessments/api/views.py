@@ -90,7 +90,8 @@ class ScorecardView(APIView):
             OpenApiParameter(
                 "year",
                 int,
-                description="Last year of the data window (default: the latest year with data).",
+                description="Last year of the data window (default: the region's assessment year, "
+                "set by its reviewers, else the latest year with approved values).",
             ),
             OpenApiParameter(
                 "edition", str, description="Edition code (default: the region's edition)."

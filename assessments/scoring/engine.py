@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from assessments.scoring import text
@@ -19,8 +19,11 @@ from assessments.scoring.types import (
     AssessmentResult,
     IndicatorResult,
     IndicatorSpec,
+    Lacking,
     MissingItem,
+    MissingPiece,
     Mode,
+    Owner,
     PassRule,
     Status,
     Verdict,
@@ -29,14 +32,16 @@ from assessments.scoring.types import (
 
 UNKNOWN = (Status.MISSING, Status.PENDING)
 
+# Where an uncounted value is, most advanced first: a year with a submitted value waits for the
+# reviewers even if an older draft row exists.
+VALUE_PLACES = ("submitted", "returned", "draft")
+
 
 @dataclass(frozen=True)
 class _Node:
-    """An indicator's result, with who owes the data it lacks (for the missing list)."""
+    """An indicator's result (its ``missing`` pieces name who owes what)."""
 
     result: IndicatorResult
-    owed_by: tuple[str, ...] = ()
-    owed_by_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,10 @@ class _Inherited:
     code: str
     reason: str
     reason_en: str
+
+
+def _window(inp: AssessmentInput) -> tuple[int, ...]:
+    return window_years(inp.year, inp.pass_rule.window_years)
 
 
 def window_years(year: int, window: int) -> tuple[int, ...]:
@@ -79,7 +88,7 @@ def assess(inp: AssessmentInput) -> AssessmentResult:
     counts = _counts([n.result for n in top], inp.pass_rule)
     vetoes = counted_vetoes(inp.veto_events, window, inp.assessed_on)
     verdict, reasons = _verdict([n.result for n in top], counts, inp.pass_rule, vetoes)
-    missing = tuple(_missing_item(n) for n in top if n.result.status in UNKNOWN)
+    missing = tuple(_missing_item(n.result) for n in top if n.result.status in UNKNOWN)
     summary = text.summary(
         verdict,
         counts,
@@ -144,8 +153,10 @@ class _Tree:
             node = _not_applicable(spec, self._value(spec, kids), reason)
         elif kids:
             node = _parent(spec, kids)
+        elif spec.missing_attributes:
+            node = _attribute_missing(spec, self.inp)
         else:
-            node = _leaf(spec, evaluate_leaf(spec, self.window, self.inp.mode))
+            node = _leaf(spec, evaluate_leaf(spec, self.window, self.inp.mode), self.inp)
         self.nodes[spec.code] = node
         return node
 
@@ -208,32 +219,141 @@ def _not_applicable(spec: IndicatorSpec, value: Value | None, why: Text) -> _Nod
     return _Node(result)
 
 
-def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation) -> _Node:
+def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation, inp: AssessmentInput) -> _Node:
     gap = leaf.gap if leaf.status == Status.NOT_MET else None
     gap_text = text.gap_text(gap, spec)
+    status, explanation, pieces = leaf.status, leaf.explanation, ()
+    if status in UNKNOWN:
+        pieces = _leaf_pieces(spec, leaf.missing_years, inp)
+        status = _unknown_status(pieces)
+        if pieces:
+            # A computed indicator still shows the arithmetic of the years it could compute.
+            series = build_series(spec, inp.mode, _window(inp)) if spec.formula else None
+            done = series.arithmetic.get(inp.year) if series else None
+            arithmetic = [done] if done else []
+            explanation = text.sentence(arithmetic + [text.piece_clause(p) for p in pieces])
     result = _result(
         spec,
-        status=leaf.status,
+        status=status,
         value=leaf.value,
         years_used=leaf.years_used,
         gap=gap,
         gap_text=gap_text.zh,
         gap_text_en=gap_text.en,
-        explanation=leaf.explanation.zh,
-        explanation_en=leaf.explanation.en,
+        explanation=explanation.zh,
+        explanation_en=explanation.en,
         missing_years=leaf.missing_years,
+        missing=pieces,
     )
-    # Departments owe only values; a lacking assigned target is the creation office's to enter.
-    if leaf.status in UNKNOWN and leaf.owes_data:
-        return _Node(result, spec.departments, spec.departments_en or spec.departments)
     return _Node(result)
+
+
+def _attribute_missing(spec: IndicatorSpec, inp: AssessmentInput) -> _Node:
+    """No criterion can be chosen until the region's class is complete: missing data, owed by
+    the administrator (and the value, if it is not in yet, by its department)."""
+    owner = text.OWNER_NAMES[Owner.ADMINISTRATOR]
+    pieces = [
+        _piece(spec, Lacking.REGION_ATTRIBUTE, Owner.ADMINISTRATOR, owner, attribute=attribute)
+        for attribute in spec.missing_attributes
+    ]
+    pieces += _value_pieces(spec, (inp.year,), inp)
+    explanation = text.sentence([text.piece_clause(p) for p in pieces])
+    result = _result(
+        spec,
+        status=_unknown_status(pieces),
+        value=build_series(spec, inp.mode, _window(inp)).counted.get(inp.year),
+        explanation=explanation.zh,
+        explanation_en=explanation.en,
+        missing_years=tuple(sorted({y for p in pieces for y in p.years})),
+        missing=tuple(pieces),
+    )
+    return _Node(result)
+
+
+def _unknown_status(pieces: Iterable[MissingPiece]) -> Status:
+    """PENDING only when the reviewers hold a piece: a draft or a returned value is with its
+    department, so it is missing like a value nobody entered."""
+    return Status.PENDING if any(p.owner == Owner.REVIEWERS for p in pieces) else Status.MISSING
+
+
+def _leaf_pieces(
+    spec: IndicatorSpec, lacking_years: Iterable[int], inp: AssessmentInput
+) -> tuple[MissingPiece, ...]:
+    """What an unknown leaf lacks: the values of the years with no counted value, and the
+    assessment year's assigned target when a rule needs one that is not entered."""
+    lacking_years = tuple(lacking_years)
+    pieces = _value_pieces(spec, lacking_years, inp)
+    needs_target = any(rule.kind == "assigned_target" for rule in spec.rules)
+    if needs_target and inp.year not in dict(spec.assigned_targets):
+        owner = text.OWNER_NAMES[Owner.CREATION_OFFICE]
+        pieces.append(
+            _piece(spec, Lacking.ASSIGNED_TARGET, Owner.CREATION_OFFICE, owner, years=(inp.year,))
+        )
+    return tuple(pieces)
+
+
+def _value_pieces(
+    spec: IndicatorSpec, years: Iterable[int], inp: AssessmentInput
+) -> list[MissingPiece]:
+    """One piece per place the uncounted values of ``years`` are at (nothing entered, draft,
+    returned: the lead department; submitted: the reviewers)."""
+    counted = build_series(spec, inp.mode, _window(inp)).counted
+    by_place: dict[str, list[int]] = defaultdict(list)
+    for year in sorted(set(years)):
+        if year not in counted:
+            by_place[_place(spec, year)].append(year)
+    # No department answers for it yet: assigning one is the administrator's (the matrix).
+    lead, lead_owner = text.OWNER_NAMES[Owner.ADMINISTRATOR], Owner.ADMINISTRATOR
+    if spec.departments:
+        lead = Text(spec.departments[0], (spec.departments_en or spec.departments)[0])
+        lead_owner = Owner.DEPARTMENT
+    pieces = []
+    for place in ("", *reversed(VALUE_PLACES)):
+        if place not in by_place:
+            continue
+        owner = Owner.REVIEWERS if place == "submitted" else lead_owner
+        names = text.OWNER_NAMES[owner] if owner == Owner.REVIEWERS else lead
+        pieces.append(
+            _piece(
+                spec,
+                Lacking.VALUE,
+                owner,
+                names,
+                years=tuple(by_place[place]),
+                value_status=place,
+            )
+        )
+    return pieces
+
+
+def _place(spec: IndicatorSpec, year: int) -> str:
+    """Where the uncounted value of ``year`` is (a computed indicator: its inputs' values)."""
+    observations = [*spec.observations, *(o for i in spec.inputs for o in i.observations)]
+    statuses = {o.status for o in observations if o.year == year}
+    return next((place for place in VALUE_PLACES if place in statuses), "")
+
+
+def _piece(
+    spec: IndicatorSpec, lacking: Lacking, owner: Owner, names: Text, **fields
+) -> MissingPiece:
+    piece = MissingPiece(
+        code=spec.code,
+        lacking=lacking,
+        owner=owner,
+        owner_names=(names.zh,) if names.zh else (),
+        owner_names_en=(names.en or names.zh,) if names.zh else (),
+        **fields,
+    )
+    clause = text.piece_clause(piece)
+    return replace(piece, text=clause.zh, text_en=clause.en)
 
 
 def _parent(spec: IndicatorSpec, kids: list[_Node]) -> _Node:
     applicable = [k.result for k in kids if k.result.status != Status.NOT_APPLICABLE]
     status = combine(r.status for r in applicable) if applicable else Status.NOT_APPLICABLE
     unknown = [k for k in kids if k.result.status in UNKNOWN]
-    summary = text.parent_text([(k.result.code, k.result.status) for k in kids])
+    pieces = tuple(p for k in unknown for p in k.result.missing)
+    summary = text.parent_text([(k.result.code, k.result.status) for k in kids], pieces)
     result = _result(
         spec,
         status=status,
@@ -244,12 +364,9 @@ def _parent(spec: IndicatorSpec, kids: list[_Node]) -> _Node:
         departments_en=spec.departments_en
         or _ordered(d for k in kids for d in k.result.departments_en),
         missing_years=tuple(sorted({y for k in unknown for y in k.result.missing_years})),
+        missing=pieces,
     )
-    return _Node(
-        result,
-        _ordered(d for k in unknown for d in k.owed_by),
-        _ordered(d for k in unknown for d in k.owed_by_en),
-    )
+    return _Node(result)
 
 
 def _ordered(items: Iterable[str]) -> tuple[str, ...]:
@@ -257,16 +374,21 @@ def _ordered(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _missing_item(node: _Node) -> MissingItem:
-    r = node.result
+def _missing_item(r: IndicatorResult) -> MissingItem:
+    """A top-level indicator that is missing or pending, with every piece it lacks: the
+    departments are those that owe values; ``owners`` names everyone who owes something."""
+    owing = [p for p in r.missing if p.owner == Owner.DEPARTMENT]
     return MissingItem(
         code=r.code,
         name=r.name,
         name_en=r.name_en,
         status=r.status,
         years=r.missing_years,
-        departments=node.owed_by,
-        departments_en=node.owed_by_en,
+        departments=_ordered(n for p in owing for n in p.owner_names),
+        departments_en=_ordered(n for p in owing for n in p.owner_names_en),
+        pieces=r.missing,
+        owners=_ordered(n for p in r.missing for n in p.owner_names),
+        owners_en=_ordered(n for p in r.missing for n in p.owner_names_en),
     )
 
 

@@ -16,8 +16,11 @@ from assessments.scoring.types import (
     AssessmentInput,
     AssessmentResult,
     IndicatorResult,
+    Lacking,
     MissingItem,
+    MissingPiece,
     Mode,
+    Owner,
     Status,
     Verdict,
     VetoEvent,
@@ -27,7 +30,9 @@ from assessments.scoring.types import (
 # snapshots whose inputs did not change are still recomputed with the new engine.
 # 3: computed indicators, threshold spans, no_deterioration against the window's first year,
 # veto events up to the day of assessment.
-ENGINE_VERSION = 3
+# 4: who owes each missing piece (MissingPiece, owners); drafts and returned values are
+# missing, owed by their department.
+ENGINE_VERSION = 4
 
 
 def fingerprint(inp: AssessmentInput) -> str:
@@ -120,6 +125,24 @@ def _missing(data: dict[str, Any]) -> MissingItem:
         years=tuple(data["years"]),
         departments=tuple(data["departments"]),
         departments_en=tuple(data.get("departments_en", ())),
+        pieces=tuple(_piece(p) for p in data.get("pieces", ())),
+        owners=tuple(data.get("owners", ())),
+        owners_en=tuple(data.get("owners_en", ())),
+    )
+
+
+def _piece(data: dict[str, Any]) -> MissingPiece:
+    return MissingPiece(
+        code=data["code"],
+        lacking=Lacking(data["lacking"]),
+        owner=Owner(data["owner"]),
+        owner_names=tuple(data["owner_names"]),
+        owner_names_en=tuple(data["owner_names_en"]),
+        years=tuple(data.get("years", ())),
+        value_status=data.get("value_status", ""),
+        attribute=data.get("attribute", ""),
+        text=data.get("text", ""),
+        text_en=data.get("text_en", ""),
     )
 
 
@@ -146,4 +169,5 @@ def _indicator(data: dict[str, Any]) -> IndicatorResult:
         missing_years=tuple(data.get("missing_years", ())),
         value_text=data.get("value_text", ""),
         sources=tuple(data.get("sources", ())),
+        missing=tuple(_piece(p) for p in data.get("missing", ())),
     )

@@ -11,16 +11,24 @@ from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from assessments.scoring.types import IndicatorSpec, Mode, Status, Verdict
+from assessments.scoring.types import (
+    IndicatorSpec,
+    Lacking,
+    MissingPiece,
+    Mode,
+    Owner,
+    Status,
+    Verdict,
+)
 
 OPERATOR_SYMBOLS = {">=": "≥", "<=": "≤", "=": "", ">": ">", "<": "<"}
 
 # Workflow status labels, for saying why an entered value does not count yet.
 STATUS_LABELS = {
     "draft": ("草稿", "draft"),
-    "submitted": ("已提交待审核", "submitted"),
+    "submitted": ("待审核", "submitted"),
     "returned": ("已退回", "returned"),
-    "approved": ("已审核", "approved"),
+    "approved": ("已通过", "approved"),
 }
 
 VERDICT_LABELS = {
@@ -73,11 +81,23 @@ def fmt_difference(amount: Decimal, unit: str, decimals: int) -> Text:
     return Text(text, text)
 
 
+MAX_DECIMALS = 6
+
+
+def exact_decimals(number: Decimal, decimals: int) -> int:
+    """The places ``number`` needs to be shown right: at least ``decimals``, more when it has
+    more digits (a gap of 0.05 is not "0.1"), at most MAX_DECIMALS."""
+    exponent = Decimal(number).normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return min(max(decimals, places), MAX_DECIMALS)
+
+
 def gap_text(gap: Decimal | None, spec: IndicatorSpec) -> Text:
-    """ "差 3.2 个百分点" / "3.2 percentage points short"; empty when there is no gap."""
+    """ "差 3.2 个百分点" / "3.2 percentage points short"; empty when there is no gap. Shown with
+    the places it needs to be right and non-zero (99.95 against 100: "差 0.05 个百分点")."""
     if gap is None:
         return Text("", "")
-    diff = fmt_difference(gap, spec.unit, spec.decimals)
+    diff = fmt_difference(gap, spec.unit, exact_decimals(gap, spec.decimals))
     return Text(f"差 {diff.zh}", f"{diff.en} short")
 
 
@@ -165,8 +185,13 @@ def compare_clause(
     assigned: bool = False,
 ) -> Text:
     """ "2021年秸秆综合利用率为97%，目标≥90%，达标" / "Straw utilisation rate was 97% in 2021
-    against a target of ≥90%: met"."""
-    name, v, outcome = _names(spec), fmt_value(value, spec), _outcome(met, gap, spec)
+    against a target of ≥90%: met". A value short of its target is shown with the places it
+    needs not to read as the target itself (99.95%, not 100%)."""
+    name, outcome = _names(spec), _outcome(met, gap, spec)
+    v = fmt_value(value, spec)
+    if gap is not None:
+        exact = fmt_quantity(value, spec.unit, exact_decimals(value, spec.decimals))
+        v = Text(exact, exact)
     label = ASSIGNED_LABEL if assigned else TARGET_LABEL
     return Text(
         f"{year}年{name.zh}为{v.zh}，{label.zh}{target.zh}，{outcome.zh}",
@@ -318,22 +343,92 @@ def target_missing_clause(years: Sequence[int]) -> Text:
 
 
 def pending_clause(years: Sequence[int], statuses: Sequence[str], mode: Mode) -> Text:
-    """The value exists but does not count in this mode; say which mode and why."""
+    """The value exists but does not count in this mode; say where it is and why."""
     y = years_text(years)
     labels = [STATUS_LABELS.get(s, (s, s)) for s in dict.fromkeys(statuses)]
     zh_status = "、".join(label[0] for label in labels)
     en_status = ", ".join(label[1] for label in labels)
     if mode == Mode.OFFICIAL:
         return Text(
-            f"{y.zh}数据已录入但尚未审核通过（{zh_status}），正式口径按缺失计",
+            f"{y.zh}数据已录入但尚未审核通过（{zh_status}），正式口径只计已通过的数据",
             f"a value for {y.en} exists but is not approved ({en_status}); the official "
-            "assessment counts it as missing",
+            "assessment counts approved values only",
         )
     return Text(
-        f"{y.zh}数据已录入但尚未提交（{zh_status}），暂定口径只计已提交或已审核的数据",
+        f"{y.zh}数据已录入但尚未提交（{zh_status}），暂定口径只计待审核或已通过的数据",
         f"a value for {y.en} exists but is not submitted ({en_status}); the provisional "
         "assessment counts submitted or approved values only",
     )
+
+
+# Who owes a piece when it is not a department (the department is named by the input).
+OWNER_NAMES = {
+    Owner.REVIEWERS: Text("创建办审核人员", "the creation office's reviewers"),
+    Owner.CREATION_OFFICE: Text("创建办", "the creation office"),
+    Owner.ADMINISTRATOR: Text("系统管理员", "the administrator"),
+}
+
+# The region attributes that select a criterion (indicators.models.Region.class_attributes).
+ATTRIBUTE_LABELS = {
+    "level": Text("行政级别", "administrative level"),
+    "terrain": Text("地形类别", "terrain class"),
+    "eco_zone": Text("生态区类别", "eco-zone class"),
+    "city_size": Text("城市规模", "city size"),
+    "coastal": Text("是否沿海", "coastal or inland"),
+}
+
+
+def _owner(piece: MissingPiece) -> Text:
+    return Text("、".join(piece.owner_names), ", ".join(piece.owner_names_en))
+
+
+def piece_clause(piece: MissingPiece) -> Text:
+    """One missing piece and who owes it: "2021年数据为草稿，仍在钟楼区农业农村局（尚未提交）…"."""
+    owner = _owner(piece)
+    if piece.lacking == Lacking.REGION_ATTRIBUTE:
+        label = ATTRIBUTE_LABELS.get(piece.attribute, Text(piece.attribute, piece.attribute))
+        return Text(
+            f"本区域的{label.zh}尚未设置，无法确定适用的标准，应由{owner.zh}设置",
+            f"the region's {label.en} is not set, so no criterion can be chosen; owed by "
+            f"{owner.en}",
+        )
+    y = years_text(piece.years)
+    if piece.lacking == Lacking.ASSIGNED_TARGET:
+        return Text(
+            f"{y.zh}上级下达的目标尚未录入，应由{owner.zh}录入",
+            f"the target assigned by the higher level for {y.en} is not entered; owed by "
+            f"{owner.en}",
+        )
+    if piece.value_status == "submitted":
+        return Text(
+            f"{y.zh}数据待审核（已提交，在{owner.zh}处）",
+            f"the value for {y.en} is pending review (submitted, with {owner.en})",
+        )
+    if piece.owner == Owner.ADMINISTRATOR:
+        return Text(
+            f"缺少{y.zh}数据，尚未指定责任部门，应由{owner.zh}指定",
+            f"no data for {y.en} and no department is responsible for it yet; {owner.en} "
+            "owes the assignment",
+        )
+    if piece.value_status == "draft":
+        return Text(
+            f"{y.zh}数据为草稿，仍在{owner.zh}（尚未提交），按缺失计",
+            f"the value for {y.en} is a draft, still with {owner.en} (not submitted): "
+            "counted as missing",
+        )
+    if piece.value_status == "returned":
+        return Text(
+            f"{y.zh}数据已退回{owner.zh}修改，按缺失计",
+            f"the value for {y.en} was returned to {owner.en} for correction: counted as missing",
+        )
+    return missing_clause(piece.years, owner)
+
+
+def pieces_text(pieces: Sequence[MissingPiece]) -> Text:
+    """Every piece, each led by its sub-indicator's code: "7.1：缺少2020年数据…；2022年…"."""
+    zh = "；".join(f"{p.code}：{p.text}" for p in pieces)
+    en = "; ".join(f"{p.code}: {p.text_en}" for p in pieces)
+    return Text(zh, en)
 
 
 def no_rules_clause() -> Text:
@@ -368,15 +463,17 @@ def inherited_not_applicable_text(parent_code: str, reason: str, reason_en: str)
 
 _CHILD_PARTS = (
     (Status.NOT_MET, "未达标", "not met"),
-    (Status.PENDING, "待审核", "pending approval"),
+    (Status.PENDING, "待审核", "pending review"),
     (Status.MISSING, "缺失数据", "missing data"),
     (Status.NOT_APPLICABLE, "不适用", "not applicable"),
 )
 
 
-def parent_text(children: Sequence[tuple[str, Status]]) -> Text:
+def parent_text(
+    children: Sequence[tuple[str, Status]], pieces: Sequence[MissingPiece] = ()
+) -> Text:
     """ "3项分指标中2项达标，1项缺失数据（7.1）" / "2 of 3 sub-indicators met, 1 missing data
-    (7.1)"."""
+    (7.1)", then what exactly is missing and who owes it."""
     total = len(children)
     met = sum(1 for _, status in children if status == Status.MET)
     if total and all(status == Status.NOT_APPLICABLE for _, status in children):
@@ -387,7 +484,11 @@ def parent_text(children: Sequence[tuple[str, Status]]) -> Text:
         if codes:
             zh.append(f"{len(codes)}项{label_zh}（{'、'.join(codes)}）")
             en.append(f"{len(codes)} {label_en} ({', '.join(codes)})")
-    return Text("，".join(zh) + "。", ", ".join(en) + ".")
+    head = Text("，".join(zh) + "。", ", ".join(en) + ".")
+    if not pieces:
+        return head
+    detail = pieces_text(pieces)
+    return Text(f"{head.zh}缺：{detail.zh}。", f"{head.en} Lacking: {detail.en}.")
 
 
 # ---------------------------------------------------------------- the verdict

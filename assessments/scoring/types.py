@@ -43,9 +43,26 @@ class Status(Labelled):
     NOT_MET = "not_met", "✖", gettext_noop("not met")
     # no value (or no assigned target) for a year the rule needs
     MISSING = "missing", "?", gettext_noop("missing data")
-    # a value exists but does not count in this mode
+    # submitted, with the reviewers: it does not count until approved (official mode)
     PENDING = "pending", "○", gettext_noop("pending review")
     NOT_APPLICABLE = "not_applicable", "–", gettext_noop("not applicable")
+
+
+class Lacking(Labelled):
+    """What a missing piece is."""
+
+    VALUE = "value", "", gettext_noop("value")  # a data year's value
+    ASSIGNED_TARGET = "assigned_target", "", gettext_noop("assigned target")
+    REGION_ATTRIBUTE = "region_attribute", "", gettext_noop("region attribute")
+
+
+class Owner(Labelled):
+    """Who owes a missing piece."""
+
+    DEPARTMENT = "department", "", gettext_noop("lead department")  # a value not sent
+    REVIEWERS = "reviewers", "", gettext_noop("reviewers")  # a submitted value not yet approved
+    CREATION_OFFICE = "creation_office", "", gettext_noop("creation office")  # assigned targets
+    ADMINISTRATOR = "administrator", "", gettext_noop("administrator")  # region attributes
 
 
 class Verdict(Labelled):
@@ -120,6 +137,9 @@ class IndicatorSpec:
     formula: str = ""
     inputs: tuple[InputSpec, ...] = ()
     base_year: int | None = None  # what base(key) reads; None: the first year of the window
+    # Region attributes that select the criterion but are not set for the region (terrain…):
+    # until the administrator sets them no criterion can be chosen, so the indicator is missing.
+    missing_attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,6 +195,25 @@ class IndicatorResult:
     missing_years: tuple[int, ...] = ()
     value_text: str = ""  # the counted value as people read it: "97%", "36.9 μg/m³", "是"
     sources: tuple[str, ...] = ()  # source citations of the values the rules used
+    missing: tuple[MissingPiece, ...] = ()  # what it lacks, for missing or pending results
+
+
+@dataclass(frozen=True)
+class MissingPiece:
+    """One thing a verdict lacks and who owes it: a sub-indicator's value for some years (with
+    where the value is: nothing entered, a draft or a returned value with its department, a
+    submitted one with the reviewers), an assigned target, or a region attribute."""
+
+    code: str  # the (sub-)indicator that needs it
+    lacking: Lacking
+    owner: Owner
+    owner_names: tuple[str, ...]  # who, by name: the lead department, 创建办, 管理员
+    owner_names_en: tuple[str, ...]
+    years: tuple[int, ...] = ()  # value and assigned-target pieces
+    value_status: str = ""  # value pieces: "" (nothing entered) | draft | returned | submitted
+    attribute: str = ""  # region-attribute pieces: terrain | eco_zone | city_size …
+    text: str = ""  # one clause naming it, e.g. "7.1 2021年上级下达目标，应由创建办录入"
+    text_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,8 +223,13 @@ class MissingItem:
     name_en: str
     status: Status  # missing or pending
     years: tuple[int, ...]
+    # The departments that owe values (drafts, returned or nothing entered); see ``pieces``
+    # for everything owed, assigned targets and region attributes included.
     departments: tuple[str, ...]
     departments_en: tuple[str, ...] = ()
+    pieces: tuple[MissingPiece, ...] = ()
+    owners: tuple[str, ...] = ()  # everyone who owes a piece, by name, in order
+    owners_en: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -225,8 +225,9 @@ def test_a_committed_reopen_takes_the_value_out_of_the_official_verdict(
         services.value_reopen(value=value, actor=reviewer, reason="Revised census.")
 
     snapshot = current(zhonglou, catalogue)
-    assert indicator(snapshot, "25.1")["status"] == "pending"
-    assert "25.1 met → pending" in snapshot.change_note
+    # Reopened, the value is back with its department: missing, not pending review.
+    assert indicator(snapshot, "25.1")["status"] == "missing"
+    assert "25.1 met → missing" in snapshot.change_note
 
 
 def test_a_committed_veto_event_makes_the_region_not_eligible(

@@ -14,8 +14,10 @@ from assessments.scoring import (
     AssessmentInput,
     AssessmentResult,
     IndicatorSpec,
+    Lacking,
     Mode,
     Observation,
+    Owner,
     PassRule,
     RuleSpec,
     Status,
@@ -39,7 +41,7 @@ def indicator(code: str, category: str = "reference", state: str = "met", **kw) 
         "met": (Observation(year=YEAR, status="approved", value=Decimal(95)),),
         "not_met": (Observation(year=YEAR, status="approved", value=Decimal(50)),),
         "missing": (),
-        "pending": (Observation(year=YEAR, status="draft", value=Decimal(95)),),
+        "pending": (Observation(year=YEAR, status="submitted", value=Decimal(95)),),
         "na": (),
     }[state]
     fields = {
@@ -310,8 +312,14 @@ def test_missing_item_of_a_parent_unites_its_children_years_and_departments():
     result = run(*specs)
     (item,) = result.missing
     assert (item.code, item.status, item.years) == ("7", Status.PENDING, (YEAR,))
-    assert item.departments == ("部门7.1", "部门7.3")
-    assert item.departments_en == ("Bureau 7.1", "Bureau 7.3")
+    # 7.3 is submitted: the reviewers hold it, its department owes nothing.
+    assert item.departments == ("部门7.1",)
+    assert item.departments_en == ("Bureau 7.1",)
+    assert item.owners == ("部门7.1", "创建办审核人员")
+    assert [(p.code, p.owner) for p in item.pieces] == [
+        ("7.1", Owner.DEPARTMENT),
+        ("7.3", Owner.REVIEWERS),
+    ]
 
 
 def test_missing_item_names_the_years_and_departments_of_a_leaf():
@@ -325,6 +333,40 @@ def test_missing_item_of_a_missing_assigned_target_is_owed_by_no_department():
     spec = indicator("B1", "binding", rules=(rule,))
     (item,) = run(spec).missing
     assert (item.years, item.departments) == ((YEAR,), ())
+    assert item.owners == ("创建办",)
+    (piece,) = item.pieces
+    assert (piece.lacking, piece.owner, piece.years) == (
+        Lacking.ASSIGNED_TARGET,
+        Owner.CREATION_OFFICE,
+        (YEAR,),
+    )
+    assert "创建办" in piece.text
+
+
+def test_a_draft_is_missing_and_owed_by_its_lead_department_not_pending():
+    draft = (Observation(year=YEAR, status="draft", value=Decimal(95)),)
+    spec = indicator("B1", "binding", observations=draft, departments=("牵头局", "配合局"))
+    (item,) = run(spec).missing
+    assert (item.status, item.departments) == (Status.MISSING, ("牵头局",))
+    (piece,) = item.pieces
+    assert (piece.lacking, piece.value_status, piece.owner) == (
+        Lacking.VALUE,
+        "draft",
+        Owner.DEPARTMENT,
+    )
+    assert "草稿" in piece.text and "牵头局" in piece.text
+
+
+def test_an_unset_region_attribute_is_missing_and_owed_by_the_administrator():
+    spec = indicator("B1", "binding", rules=(), missing_attributes=("terrain",))
+    result = run(spec)
+    assert result.indicators[0].status == Status.MISSING
+    (item,) = result.missing
+    assert [(p.lacking, p.attribute, p.owner) for p in item.pieces] == [
+        (Lacking.REGION_ATTRIBUTE, "terrain", Owner.ADMINISTRATOR)
+    ]
+    assert item.owners == ("系统管理员",)
+    assert "地形类别" in result.indicators[0].explanation
 
 
 # ---------------------------------------------------------------- summaries
@@ -439,7 +481,9 @@ def test_zhonglou_figures_from_the_creation_report():
     # The report gives no 畜禽粪污 figure: 25.2, and so 25, lack data owed by agriculture.
     assert by_code["25.2"].status == Status.MISSING
     assert by_code["25"].status == Status.MISSING
-    assert by_code["25"].explanation == "3项分指标中2项达标，1项缺失数据（25.2）。"
+    assert by_code["25"].explanation == (
+        "3项分指标中2项达标，1项缺失数据（25.2）。缺：25.2：缺少2021年数据，应由钟楼区农业农村局提供。"
+    )
     assert by_code["26"].status == Status.MISSING
     assert by_code["26"].explanation == "缺少2021年数据，应由常州市钟楼生态环境局提供。"
     assert by_code["29"].status == Status.MISSING
@@ -451,3 +495,15 @@ def test_zhonglou_figures_from_the_creation_report():
     ]
     assert (result.binding_met, result.binding_applicable) == (1, 2)
     assert (result.reference_met, result.reference_applicable) == (0, 2)
+
+
+def test_a_value_no_department_answers_for_is_owed_by_the_administrator():
+    spec = indicator("B1", "binding", state="missing", departments=(), departments_en=())
+    (item,) = run(spec).missing
+    (piece,) = item.pieces
+    assert (piece.lacking, piece.owner, item.owners) == (
+        Lacking.VALUE,
+        Owner.ADMINISTRATOR,
+        ("系统管理员",),
+    )
+    assert "尚未指定责任部门" in piece.text

@@ -14,8 +14,10 @@ from assessments.scoring import (
     AssessmentInput,
     IndicatorResult,
     IndicatorSpec,
+    Lacking,
     Mode,
     Observation,
+    Owner,
     PassRule,
     RuleSpec,
     Status,
@@ -150,9 +152,11 @@ def test_rule_is_missing_without_the_assessment_year(kind):
     [
         (Mode.OFFICIAL, "submitted", Status.PENDING),
         (Mode.PROVISIONAL, "submitted", Status.MET),
-        (Mode.OFFICIAL, "draft", Status.PENDING),
-        (Mode.PROVISIONAL, "draft", Status.PENDING),
-        (Mode.OFFICIAL, "returned", Status.PENDING),
+        # A draft or a returned value is still with its department: missing, not pending.
+        (Mode.OFFICIAL, "draft", Status.MISSING),
+        (Mode.PROVISIONAL, "draft", Status.MISSING),
+        (Mode.OFFICIAL, "returned", Status.MISSING),
+        (Mode.PROVISIONAL, "returned", Status.MISSING),
         (Mode.PROVISIONAL, "approved", Status.MET),
     ],
 )
@@ -164,7 +168,12 @@ def test_value_of_the_assessment_year_counts_by_mode_and_status(kind, mode, stat
     spec = leaf("X", spec.rules, (*spec.observations, latest), **_extra(kind))
     r = result(spec, mode=mode)
     assert r.status == expected
-    assert (YEAR in r.missing_years) == (expected == Status.PENDING)
+    assert (YEAR in r.missing_years) == (expected != Status.MET)
+    value_pieces = [p for p in r.missing if p.lacking == Lacking.VALUE]
+    if expected == Status.PENDING:
+        assert [(p.owner, p.value_status) for p in value_pieces] == [(Owner.REVIEWERS, status)]
+    elif expected == Status.MISSING:
+        assert [(p.owner, p.value_status) for p in value_pieces] == [(Owner.DEPARTMENT, status)]
 
 
 def _extra(kind: str) -> dict:
@@ -254,8 +263,14 @@ def test_qualitative_yes_is_met_and_no_is_not():
 
 
 def test_qualitative_row_without_an_answer_is_pending():
-    spec = leaf("1", [QUALITATIVE], [Observation(year=YEAR, status="draft")], value_kind="boolean")
+    submitted = [Observation(year=YEAR, status="submitted")]
+    spec = leaf("1", [QUALITATIVE], submitted, value_kind="boolean")
     assert result(spec).status == Status.PENDING
+
+
+def test_qualitative_draft_without_an_answer_is_missing_with_its_department():
+    spec = leaf("1", [QUALITATIVE], [Observation(year=YEAR, status="draft")], value_kind="boolean")
+    assert result(spec).status == Status.MISSING
 
 
 # ---------------------------------------------------------------- assigned targets
@@ -471,11 +486,15 @@ def test_combined_rules_report_the_union_of_missing_years():
     spec = leaf(
         "X",
         [ASSIGNED, NO_DETERIORATION],
-        [obs(2019, 80), obs(2021, 82, "draft")],
+        [obs(2019, 80), obs(2021, 82, "submitted")],
         assigned_targets=(),
     )
     r = result(spec)
     assert (r.status, r.missing_years) == (Status.PENDING, (2021,))
+    assert [(p.lacking, p.years, p.owner) for p in r.missing] == [
+        (Lacking.VALUE, (2021,), Owner.REVIEWERS),
+        (Lacking.ASSIGNED_TARGET, (2021,), Owner.CREATION_OFFICE),
+    ]
 
 
 def test_combined_met_rules_use_the_years_they_compare():
@@ -493,7 +512,7 @@ def child(code: str, state: str, parent_code: str = "7") -> IndicatorSpec:
         "met": [obs(YEAR, 95)],
         "not_met": [obs(YEAR, 50)],
         "missing": [],
-        "pending": [obs(YEAR, 95, "draft")],
+        "pending": [obs(YEAR, 95, "submitted")],
         "na": [obs(YEAR, 95)],
     }[state]
     na = "不适用" if state == "na" else None

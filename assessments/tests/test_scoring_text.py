@@ -219,17 +219,34 @@ def test_missing_sentence_falls_back_to_the_chinese_department_name():
 def test_pending_sentence_says_the_value_is_not_approved_yet():
     r = result(leaf("25.1", [AT_LEAST_90], [obs(YEAR, "97", "submitted")]))
     assert r.status == Status.PENDING
-    assert r.explanation == "2021年数据已录入但尚未审核通过（已提交待审核），正式口径按缺失计。"
+    assert r.explanation == "2021年数据待审核（已提交，在创建办审核人员处）。"
     assert r.explanation_en == (
-        "A value for 2021 exists but is not approved (submitted); the official assessment "
-        "counts it as missing."
+        "The value for 2021 is pending review (submitted, with the creation office's reviewers)."
     )
 
 
-def test_pending_sentence_in_provisional_mode_says_it_is_not_submitted():
-    r = result(leaf("25.1", [AT_LEAST_90], [obs(YEAR, "97", "draft")]), mode=Mode.PROVISIONAL)
-    assert "尚未提交（草稿）" in r.explanation
-    assert "not submitted (draft)" in r.explanation_en
+@pytest.mark.parametrize("mode", [Mode.OFFICIAL, Mode.PROVISIONAL])
+def test_draft_sentence_says_the_value_is_still_with_its_department(mode):
+    r = result(leaf("25.1", [AT_LEAST_90], [obs(YEAR, "97", "draft")]), mode=mode)
+    assert r.status == Status.MISSING
+    assert r.explanation == "2021年数据为草稿，仍在钟楼区农业农村局（尚未提交），按缺失计。"
+    assert "still with Zhonglou Agriculture and Rural Affairs Bureau" in r.explanation_en
+
+
+def test_returned_sentence_says_the_value_is_back_with_its_department():
+    r = result(leaf("25.1", [AT_LEAST_90], [obs(YEAR, "97", "returned")]))
+    assert r.status == Status.MISSING
+    assert r.explanation == "2021年数据已退回钟楼区农业农村局修改，按缺失计。"
+
+
+def test_gap_is_shown_with_the_places_it_needs_to_be_right_and_non_zero():
+    spec = leaf(
+        "5", [RuleSpec(kind="threshold", operator="=", value=Decimal(100))], [obs(YEAR, "99.95")]
+    )
+    r = result(spec)
+    assert r.status == Status.NOT_MET
+    assert r.gap_text == "差 0.05 个百分点"
+    assert "为99.95%" in r.explanation and "差 0.05 个百分点" in r.explanation
 
 
 def test_no_deterioration_sentence_names_the_series():
@@ -302,8 +319,13 @@ def test_parent_sentence_summarises_its_children():
         leaf("7.3", [AT_LEAST_90], [obs(YEAR, "95")], parent_code="7"),
     ]
     r = assess(make_input(parent, *kids)).indicators[0]
-    assert r.explanation == "3项分指标中2项达标，1项缺失数据（7.1）。"
-    assert r.explanation_en == "2 of 3 sub-indicators met, 1 missing data (7.1)."
+    assert r.explanation == (
+        "3项分指标中2项达标，1项缺失数据（7.1）。缺：7.1：缺少2021年数据，应由钟楼区农业农村局提供。"
+    )
+    assert r.explanation_en == (
+        "2 of 3 sub-indicators met, 1 missing data (7.1). Lacking: 7.1: no data for 2021; owed "
+        "by Zhonglou Agriculture and Rural Affairs Bureau."
+    )
 
 
 # ---------------------------------------------------------------- fingerprint

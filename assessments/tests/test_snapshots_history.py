@@ -41,8 +41,8 @@ def test_the_history_shows_when_the_verdict_changed_and_why(zhonglou, catalogue)
     ]
     assert rows[0].change_note == "first assessment"
     assert rows[1].change_note == "verdict incomplete → not_eligible; 29 missing → not_met"
-    # A returned value exists but does not count: pending, not missing.
-    assert rows[2].change_note == "verdict not_eligible → incomplete; 29 not_met → pending"
+    # A returned value is back with its department: missing, owed by it (not pending review).
+    assert rows[2].change_note == "verdict not_eligible → incomplete; 29 not_met → missing"
 
 
 @pytest.mark.django_db

@@ -17,12 +17,13 @@ from zhonglou.choices import icon_and_word
 register = template.Library()
 
 
-def _badge(kind: str, key: str, enum) -> str:
+def _badge(kind: str, key: str, enum, title: str = "") -> str:
     icon, word = icon_and_word(enum, key)
     return format_html(
-        '<span class="badge badge-{} badge-{}"><span aria-hidden="true">{}</span> {}</span>',
+        '<span class="badge badge-{} badge-{}"{}><span aria-hidden="true">{}</span> {}</span>',
         kind,
         key,
+        format_html(' title="{}"', title) if title else "",
         icon,
         word,
     )
@@ -35,7 +36,12 @@ def status_badge(status: str) -> str:
 
 @register.simple_tag
 def value_status_badge(status: str) -> str:
-    return _badge("value", status, ValueState)
+    """草稿 / 已退回 / 待审核 / 已通过 / 待填报, saying who holds the value (in the title)."""
+    try:
+        held_by = ValueState(status).held_by
+    except ValueError:
+        held_by = ""
+    return _badge("value", status, ValueState, held_by)
 
 
 @register.simple_tag

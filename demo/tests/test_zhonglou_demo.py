@@ -154,3 +154,44 @@ def test_the_2021_scorecard_still_counts_the_same_indicators(scorecard):
     result = scorecard.result
     assert (result["binding_met"], result["binding_applicable"]) == (8, 20)
     assert (result["reference_met"], result["reference_applicable"]) == (4, 13)
+
+
+def _value(region, key: str, year: int = 2021) -> IndicatorValue:
+    return IndicatorValue.objects.get(region=region, data_element__key=key, year=year)
+
+
+def test_the_demo_enters_12_2_as_the_report_words_it(zhonglou_demo, scorecard):
+    value = _value(zhonglou_demo, "invasive_species_not_significant")
+    assert value.answer is True and value.status == ValueStatus.APPROVED
+    assert "加强外来入侵物种整体防控、综合防控，未发生美国白蛾和松材线虫疫情。" in value.note
+    assert indicator(scorecard, "12.2")["status"] == "met"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "hazardous_waste_disposal_rate",  # 14
+        "straw_utilization_rate",  # 25.1
+        "agricultural_film_recovery_rate",  # 25.3
+        "rural_sanitary_toilet_rate",  # 32
+        "green_procurement_ratio",  # 37
+        "invasive_species_not_significant",  # 12.2
+    ],
+)
+def test_a_figure_without_a_year_says_its_year_is_read_from_the_reports_date(zhonglou_demo, key):
+    assert "年份按报告日期读取" in _value(zhonglou_demo, key).note
+
+
+def test_37_is_entered_as_the_commitment_the_report_words(zhonglou_demo):
+    value = _value(zhonglou_demo, "green_procurement_ratio")
+    assert value.value == 90
+    assert "确保政府绿色采购率达到90%以上" in value.note
+    assert "承诺" in value.note and "不是实测比例" in value.note
+
+
+def test_row_32_is_owed_by_the_creation_office_not_the_departments(scorecard):
+    item = _missing(scorecard, "32")
+    assert item["departments"] == [] and item["owners"] == ["创建办"]
+    assert [(p["lacking"], p["owner"]) for p in item["pieces"]] == [
+        ("assigned_target", "creation_office")
+    ]

@@ -260,9 +260,12 @@ class RegionAdmin(RoleAdminMixin, admin.ModelAdmin):
         "terrain",
         "eco_zone",
         "coastal",
+        "assessment_year",
         "synthetic",
     )
     list_filter = ("level", "terrain", "synthetic")
+    # Set by the region's reviewers through a service (year locks: "make … assessment year").
+    readonly_fields = ("assessment_year",)
     search_fields = ("code", "name", "name_en")
     list_select_related = ("parent",)
 

@@ -209,7 +209,7 @@ class YearLockAdmin(ReviewAdmin):
     list_display = ("year", "region", "locked", "changed_by", "changed_at", "reopen_reason")
     list_filter = ("locked",)
     fields = ("region", "year")
-    actions = ["lock_selected", "reopen_selected"]
+    actions = ["lock_selected", "reopen_selected", "make_assessment_year"]
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request)
@@ -234,6 +234,20 @@ class YearLockAdmin(ReviewAdmin):
             services.year_lock,
             lambda lock: {"region": lock.region, "year": lock.year},
             gettext("%(n)d years locked."),
+        )
+
+    @admin.action(description=_("Make the selected year its region's assessment year"))
+    def make_assessment_year(self, request, queryset):
+        locks = list(queryset.select_related("region"))
+        if len({lock.region_id for lock in locks}) != len(locks):
+            self.message_user(request, gettext("Select one year per region."), messages.ERROR)
+            return
+        self._bulk(
+            request,
+            locks,
+            services.region_assessment_year_set,
+            lambda lock: {"region": lock.region, "year": lock.year},
+            gettext("The assessment year of %(n)d regions was set."),
         )
 
     @admin.action(description=_("Reopen the selected years (with a reason)"))

@@ -56,6 +56,15 @@ class Region(models.Model):
         default=False,
         help_text=_("Made-up region for demonstrations and load tests."),
     )
+    assessment_year = models.PositiveSmallIntegerField(
+        _("assessment year"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The year pages, the API and the CLI show when none is asked for; set by the "
+            "region's reviewers. Empty: the latest year with approved values."
+        ),
+    )
 
     class Meta:
         verbose_name = _("region")

@@ -31,7 +31,13 @@ from indicators.models import (
     VetoEvent,
     YearLock,
 )
-from indicators.models.values import SOURCE_MAX_CHARS, TEXT_MAX_CHARS
+from indicators.models.values import (
+    SOURCE_MAX_CHARS,
+    TEXT_MAX_CHARS,
+    YEAR_MAX,
+    YEAR_MIN,
+    YEAR_RANGE_MESSAGE,
+)
 from indicators.signals import region_data_changed
 
 from .values import _check_open, check_evidence_file, check_lengths
@@ -223,6 +229,17 @@ def veto_event_delete(*, actor, event: VetoEvent) -> None:
     _check_no_locked_year(event.region_id, _veto_years(event.date.year))
     event.delete()
     _changed(VetoEvent, event.region_id, event.date.year, event.date.year - 1)
+
+
+@transaction.atomic
+def region_assessment_year_set(*, actor, region: Region, year: int | None) -> Region:
+    """Set (or, with None, clear) the year a region's pages open on when none is asked for."""
+    _require_reviewer(actor, region.pk)
+    if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValidationError({"year": str(YEAR_RANGE_MESSAGE)}, code="year")
+    region.assessment_year = year
+    region.save(update_fields=["assessment_year"])
+    return region
 
 
 @transaction.atomic

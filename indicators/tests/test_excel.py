@@ -114,7 +114,8 @@ def test_template_shows_the_current_value_status_and_version(clerk_a, reviewer, 
     ws = open_xlsx(excel.build_template(clerk_a, zhonglou, YEARS)).worksheets[0]
 
     rows = {(row["key"], row["year"]): row for row in data_rows(ws)}
-    assert (rows[STRAW, 2020]["current"], rows[STRAW, 2020]["status"]) == ("96.5%", "submitted")
+    submitted = rows[STRAW, 2020]
+    assert (submitted["current"], submitted["status"]) == ("96.5%", "pending review")
     assert rows[STRAW, 2020]["version"] == 2
     assert (rows[STRAW, 2021]["current"], rows[STRAW, 2021]["status"]) == (None, "owed")
     assert rows[STRAW, 2021]["version"] is None

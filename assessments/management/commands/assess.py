@@ -41,7 +41,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", required=True, help="GB/T 2260 code, e.g. 320404")
-        parser.add_argument("--year", type=int, required=True, help="last year of the window")
+        parser.add_argument(
+            "--year",
+            type=int,
+            help="last year of the window (default: the region's assessment year)",
+        )
         parser.add_argument("--edition", help="edition code (default: the region's edition)")
         parser.add_argument("--mode", choices=[m.value for m in Mode], default="official")
         parser.add_argument("--format", choices=["table", "json"], default="table")
@@ -57,6 +61,7 @@ class Command(BaseCommand):
         )
         if edition_obj is None:
             raise CommandError(f"No edition {edition!r}." if edition else "No edition in force.")
+        year = year or indicator_selectors.default_year(region_obj)
         card = selectors.scorecard(region=region_obj, edition=edition_obj, year=year, mode=mode)
         if format == "json":
             payload = {
@@ -104,8 +109,9 @@ class Command(BaseCommand):
             out("  ".join(_cell(c, w) for c, w in zip(row, widths, strict=True)))
         if r.missing:
             out("")
-            out("缺数据 missing / 待审核 pending:")
+            out("缺数据 missing / 待审核 pending — 谁应提供 who owes what:")
             for m in r.missing:
-                years = ", ".join(str(y) for y in m.years)
-                depts = "、".join(m.departments) or "创建办"
-                out(f"  {m.code} {m.name} ({years}) — {depts}")
+                owners = "、".join(m.owners) or "—"
+                out(f"  {m.code} {m.name} — {owners}")
+                for piece in m.pieces:
+                    out(f"    {piece.code} {piece.text}")

@@ -1,0 +1,122 @@
+"""The assessment year: set by a region's reviewers, else the latest year with approved values
+(a draft moves no default); every page, the scorecard API and the CLI open on it. And what the
+overview's gap list says is missing, with its owner and the value's word."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.models import User
+from indicators import selectors, services
+from indicators.models import DataElement, Region
+from tests.api_helpers import session_client
+
+pytestmark = pytest.mark.django_db
+
+OVERVIEW = reverse("overview", kwargs={"region": "320404"})
+COMPARE = reverse("compare")
+SCORECARD = "/api/v1/regions/320404/scorecard/"
+
+
+def draft(region, key: str, year: int, value=95):
+    return services.value_save(
+        actor=User.objects.get(username="admin"),
+        region=region,
+        data_element=DataElement.objects.get(key=key),
+        year=year,
+        value=value,
+    ).value
+
+
+def test_a_draft_for_a_later_year_moves_no_default(zhonglou_demo, leader, client):
+    draft(zhonglou_demo, "straw_utilization_rate", 2023)
+    assert selectors.default_year(zhonglou_demo) == 2021
+    client.force_login(leader)
+    assert client.get(OVERVIEW).context["choice"].year == 2021
+    assert client.get(COMPARE).context["choice"].year == 2021
+    assert session_client(leader).get(SCORECARD).json()["year"] == 2021
+
+
+def test_the_reviewers_assessment_year_is_the_default_everywhere(zhonglou_demo, reviewer, client):
+    services.region_assessment_year_set(actor=reviewer, region=zhonglou_demo, year=2020)
+    client.force_login(reviewer)
+    assert client.get(OVERVIEW).context["choice"].year == 2020
+    assert session_client(reviewer).get(SCORECARD).json()["year"] == 2020
+    assert client.get(OVERVIEW, {"year": 2021}).context["choice"].year == 2021  # asked for
+
+
+def test_only_a_reviewer_of_the_region_sets_its_assessment_year(
+    zhonglou, clerk_a, leader, outsider
+):
+    for actor in (clerk_a, leader, outsider):
+        with pytest.raises(PermissionDenied):
+            services.region_assessment_year_set(actor=actor, region=zhonglou, year=2021)
+    assert Region.objects.get(pk=zhonglou.pk).assessment_year is None
+
+
+def test_an_assessment_year_out_of_bounds_is_refused_clearly(zhonglou, reviewer):
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        services.region_assessment_year_set(actor=reviewer, region=zhonglou, year=1800)
+    assert "year" in exc.value.message_dict
+
+
+def test_the_year_lock_admin_action_sets_the_assessment_year(zhonglou, reviewer, client):
+    lock = services.year_lock(actor=reviewer, region=zhonglou, year=2021)
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:indicators_yearlock_changelist"),
+        {"action": "make_assessment_year", "_selected_action": [lock.pk]},
+    )
+    assert response.status_code == 302
+    assert Region.objects.get(pk=zhonglou.pk).assessment_year == 2021
+
+
+def test_default_years_read_many_regions_in_one_query(
+    zhonglou, tianning, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        selectors.default_years([zhonglou, tianning])
+
+
+def gaps(page: str) -> str:
+    return page[page.index('class="panel gaps"') : page.index('class="panel completeness"')]
+
+
+def row_of(section: str, code: str) -> str:
+    start = section.index(f">{code} ")
+    return section[start : section.index("</tr>", start)]
+
+
+def test_the_gap_list_says_row_32_owes_its_assigned_target_to_the_creation_office(
+    zhonglou_demo, leader, client
+):
+    client.force_login(leader)
+    with translation.override("zh-hans"):
+        row = row_of(gaps(client.get(OVERVIEW, {"year": 2021}).content.decode()), "32")
+    assert 'data-owner="creation_office"' in row and "创建办" in row
+    assert "上级下达的目标尚未录入" in row
+    assert "农业农村局" not in row and "卫生健康局" not in row
+
+
+def test_the_gap_list_shows_a_draft_as_a_draft_with_its_department(zhonglou_demo, leader, client):
+    draft(zhonglou_demo, "urban_sewage_treatment_rate", 2021, 90)
+    client.force_login(leader)
+    client.cookies["django_language"] = "zh-hans"
+    row = row_of(gaps(client.get(OVERVIEW, {"year": 2021}).content.decode()), "29")
+    assert "badge-draft" in row and "草稿" in row
+    assert "待审核" not in row  # no reviewer can act on a draft
+    assert 'data-owner="department"' in row and "钟楼区住房和城乡建设局" in row
+
+
+def test_the_indicator_page_says_who_owes_what_for_each_year(zhonglou_demo, leader, client):
+    client.force_login(leader)
+    client.cookies["django_language"] = "zh-hans"
+    url = reverse(
+        "indicator", kwargs={"region": "320404", "edition": "jiangsu-county-2019", "code": "32"}
+    )
+    page = client.get(url).content.decode()
+    assert 'data-owner="creation_office"' in page
+    assert "2021年上级下达的目标尚未录入，应由创建办录入" in page
