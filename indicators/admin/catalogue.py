@@ -264,8 +264,10 @@ class DepartmentAdmin(RoleAdminMixin, admin.ModelAdmin):
     def scoped_queryset(self, request):
         # The API's rule: a clerk sees their own department (not the others' contacts), a
         # reviewer or leader the departments of the regions they read, an administrator all.
-        return selectors.departments_for_user(request.user).annotate(
-            _count=Count("responsibilities")
+        return (
+            selectors.departments_for_user(request.user)
+            .annotate(_count=Count("responsibilities"))
+            .order_by("region__code", "code")
         )
 
     @admin.display(description=_("data elements supplied"), ordering="_count")
