@@ -80,4 +80,7 @@ class ZhonglouAdminConfig(AdminConfig):
 
     def ready(self):
         super().ready()
-        from zhonglou import db  # noqa: F401 - connects the connection_created receiver
+        from zhonglou import (
+            db,  # noqa: F401 - connects the connection_created receiver
+            sessions,  # noqa: F401 - connects the login-time receiver
+        )

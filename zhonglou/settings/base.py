@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .environment import (
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_celery_beat",
     "axes",
+    "csp",
     "accounts",
     "indicators",
     "assessments",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhonglou.middleware.ChineseFirstLocaleMiddleware",
@@ -61,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhonglou.sessions.SessionLimitsMiddleware",
+    # An unknown /api/ URL answers the API's JSON 404 also when DEBUG shows Django's page.
+    "zhonglou.api.errors.ApiNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the login page with a message.
@@ -108,6 +114,31 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
+# login whatever the activity (zhonglou.sessions.SessionLimitsMiddleware); the cookie lasts
+# no longer than the absolute limit.
+SESSION_IDLE_SECONDS = read_int("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_MAX_SECONDS = read_int("SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Content-Security-Policy (django-csp) on every response: scripts only from this site (the
+# pages' JSON data sits in <script type="application/json"> blocks, which are not run), no
+# inline or evaluated script. Inline styles stay allowed: ECharts and the admin set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 AXES_FAILURE_LIMIT = read_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=read_int("LOGIN_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
