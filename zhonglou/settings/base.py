@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "zhonglou.ops",
     "accounts",
     "indicators",
     "assessments",
