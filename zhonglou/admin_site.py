@@ -19,8 +19,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import scope_of
-
 
 class ZhonglouAdminSite(admin.AdminSite):
     site_header = _("Eco-civilization demonstration zone indicators")
@@ -30,19 +28,21 @@ class ZhonglouAdminSite(admin.AdminSite):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Imported here: this module is loaded before the app registry is ready.
-        from accounts.forms import RoleAuthenticationForm
+        from accounts.forms import RoleAuthenticationForm, may_use_admin
 
         self.login_form = RoleAuthenticationForm
+        self._may_use = may_use_admin
 
     def has_permission(self, request):
-        user = request.user
-        return user.is_active and (user.is_staff or scope_of(user).active)
+        return self._may_use(request.user)
 
     def login(self, request, extra_context=None):
         if request.method != "POST":
-            if request.user.is_authenticated and not self.has_permission(request):
+            if not request.user.is_authenticated:
+                return redirect(self._site_login(request))
+            if not self.has_permission(request):
                 return self._no_access(request)
-            return redirect(self._site_login(request))
+            return redirect(self._next(request))
         response = super().login(request, extra_context)
         form = getattr(response, "context_data", {}).get("form") if response else None
         if form is not None and form.has_error("__all__", "no_admin_access"):

@@ -175,3 +175,11 @@ def test_a_wrong_password_at_the_admin_login_page_shows_its_form_again(client, c
 
     assert response.status_code == 200
     assert not _logged_in(client)
+
+
+def test_a_signed_in_clerk_at_the_admin_login_page_goes_on_to_the_admin(client, clerk_a):
+    client.force_login(clerk_a)
+
+    response = client.get("/admin/login/?next=/admin/indicators/")
+
+    assert response.status_code == 302 and response["Location"] == "/admin/indicators/"
