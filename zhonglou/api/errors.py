@@ -116,7 +116,9 @@ class ApiNotFoundMiddleware:
         if (
             response.status_code == 404
             and request.path.startswith("/api/")
-            and "json" not in response.get("Content-Type", "")
+            # Django's page (the debug one or the plain one), not an API view's 404 in any
+            # format (JSON, CSV, XLSX).
+            and response.get("Content-Type", "").startswith("text/html")
         ):
             return not_found(request)
         return response
