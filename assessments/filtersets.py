@@ -2,6 +2,7 @@ import django_filters
 
 from assessments.choices import Mode
 from assessments.models import AssessmentSnapshot
+from zhonglou.api.filters import BooleanFilter
 
 
 class SnapshotFilter(django_filters.FilterSet):
@@ -9,7 +10,7 @@ class SnapshotFilter(django_filters.FilterSet):
     edition = django_filters.CharFilter(field_name="edition__code")
     year = django_filters.NumberFilter()
     mode = django_filters.ChoiceFilter(choices=Mode.choices)
-    current = django_filters.BooleanFilter(field_name="is_current")
+    current = BooleanFilter(field_name="is_current")
 
     class Meta:
         model = AssessmentSnapshot

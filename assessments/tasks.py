@@ -10,8 +10,12 @@ from assessments import services
 from indicators.models import IndicatorValue
 
 
+# Nobody reads a recompute's result (it lands in the snapshots): with ``ignore_result`` the
+# publish after a write never touches the result backend, whose reconnect loop would otherwise
+# hold the request for about 19 s when Redis is down.
 @shared_task(
     name="assessments.recompute_region",
+    ignore_result=True,
     autoretry_for=(Exception,),
     retry_backoff=True,
     retry_backoff_max=300,
@@ -23,7 +27,7 @@ def recompute_region(region_id: int, years: list[int]) -> int:
     return services.region_recompute(region_id=region_id, years=years, now=timezone.now())
 
 
-@shared_task(name="assessments.recompute_all")
+@shared_task(name="assessments.recompute_all", ignore_result=True)
 def recompute_all(batch_size: int | None = None) -> int:
     """Nightly: queue every region that has data, in batches, so that stale snapshots (for
     example after a broker outage) come back."""
@@ -36,6 +40,11 @@ def recompute_all(batch_size: int | None = None) -> int:
     return len(region_ids)
 
 
-@shared_task(name="assessments.recompute_batch", autoretry_for=(Exception,), retry_backoff=True)
+@shared_task(
+    name="assessments.recompute_batch",
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+)
 def recompute_batch(region_ids: list[int]) -> int:
     return sum(recompute_region(region_id, []) for region_id in region_ids)

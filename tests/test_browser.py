@@ -74,6 +74,9 @@ def page(browser):
     )
     yield page
     context.close()
+    # Whatever a test asserts, a script or style refused by the Content-Security-Policy fails it.
+    refused = [m for m in page.console_errors if "Content Security Policy" in m]
+    assert not refused, refused
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -219,3 +222,36 @@ def test_comparison_page_for_a_city_leader(page, demo_site):
     assert "钟楼区" in page.locator("table").inner_text()
     page.screenshot(path=str(SHOTS / "compare.png"), full_page=True)
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "username, paths",
+    [
+        ("zl-leader", ["/d/320404/", "/d/320404/i/jiangsu-county-2019/25/", "/api/docs/"]),
+        ("cz-leader", ["/compare/"]),
+        (
+            "zl-reviewer",
+            [
+                "/admin/",
+                "/admin/indicators/indicatorvalue/",
+                "/admin/indicators/indicatorvalue/?status__exact=submitted",
+                "/admin/indicators/vetoevent/add/",
+            ],
+        ),
+        ("admin", ["/admin/accounts/user/", "/admin/axes/accessattempt/"]),
+    ],
+)
+def test_pages_charts_admin_and_api_docs_run_under_the_content_security_policy(
+    page, demo_site, username, paths
+):
+    log_in(page, demo_site, username)
+    for path in paths:
+        response = page.goto(f"{demo_site}{path}")
+        page.wait_for_load_state("networkidle")
+        assert response.status == 200, path
+        assert "script-src 'self'" in response.headers["content-security-policy"], path
+        if path.startswith("/d/320404/"):
+            assert chart_has_content(page, "[id^=chart-]"), path
+        if path == "/api/docs/":
+            page.wait_for_selector(".swagger-ui .info", timeout=15000)
+    assert page.console_errors == [], page.console_errors

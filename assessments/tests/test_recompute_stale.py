@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import redis
 from celery.schedules import crontab
 from django.conf import settings as django_settings
 
@@ -42,7 +43,13 @@ class UnreachableBroker:
     the test configuration (eager, the configured broker) back."""
 
     URL = "redis://127.0.0.1:1/0"
-    FIELDS = ("task_always_eager", "broker_url", "broker_write_url", "broker_transport_options")
+    FIELDS = (
+        "task_always_eager",
+        "broker_url",
+        "broker_write_url",
+        "broker_transport_options",
+        "result_backend",
+    )
 
     def __init__(self):
         conf = celery_app.conf
@@ -53,6 +60,12 @@ class UnreachableBroker:
         conf.broker_write_url = self.URL
         conf.broker_transport_options = {"max_retries": 0}  # one refused connection is enough
         self._reset_pools()
+
+    def with_result_backend(self):
+        """Also the Redis result backend of a production deployment, down with the broker."""
+        celery_app.conf.result_backend = self.URL
+        self._reset_pools()
+        return self
 
     @staticmethod
     def in_use() -> bool:
@@ -69,6 +82,9 @@ class UnreachableBroker:
         # The app keeps pools of connections to the broker it first talked to.
         celery_app.amqp._producer_pool = None
         celery_app._pool = None
+        celery_app._backend_cache = None
+        if hasattr(celery_app._local, "backend"):
+            del celery_app._local.backend
 
 
 @pytest.fixture
@@ -79,6 +95,20 @@ def unreachable_broker():
         yield broker
     finally:
         broker.restore()
+
+
+@pytest.fixture
+def connection_attempts(monkeypatch):
+    """Counts the TCP connections opened to Redis (broker and result backend alike)."""
+    attempts = []
+    connect = redis.connection.Connection._connect
+
+    def counting(self):
+        attempts.append((self.host, self.port))
+        return connect(self)
+
+    monkeypatch.setattr(redis.connection.Connection, "_connect", counting)
+    return attempts
 
 
 def _stale(region: Region) -> set[bool]:
@@ -119,6 +149,30 @@ def test_with_a_real_unreachable_broker_the_approval_stands_and_verdicts_go_stal
 
     assert _stale(zhonglou) == {False}
     assert indicator(current(zhonglou, catalogue), "25.1")["status"] == "met"
+
+
+def test_with_broker_and_result_backend_down_a_write_makes_no_retry_and_marks_stale(
+    zhonglou,
+    catalogue,
+    reviewer,
+    pending_approval,
+    committed,
+    unreachable_broker,
+    connection_attempts,
+):
+    """Publishing the recompute used to subscribe to its result first, and the Redis result
+    backend retried its reconnect for about 19 s inside the request. The recompute's result
+    is ignored now: one refused connection to the broker, no backend retry loop."""
+    unreachable_broker.with_result_backend()
+    assert celery_app.backend.url.endswith("127.0.0.1:1/0")
+
+    with committed():
+        services.value_approve(value=pending_approval, actor=reviewer)
+
+    assert IndicatorValue.objects.get(pk=pending_approval.pk).status == ValueStatus.APPROVED
+    assert _stale(zhonglou) == {True}
+    assert tasks.recompute_region.ignore_result
+    assert 1 <= len(connection_attempts) <= 2, connection_attempts
 
 
 def test_the_nightly_run_brings_stale_verdicts_back(

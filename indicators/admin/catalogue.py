@@ -302,12 +302,12 @@ class DepartmentAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_select_related = ("region",)
 
     def scoped_queryset(self, request):
-        regions = selectors.regions_for_user(request.user)
+        # The API's rule: a clerk sees their own department (not the others' contacts), a
+        # reviewer or leader the departments of the regions they read, an administrator all.
         return (
-            super()
-            .scoped_queryset(request)
-            .filter(region__in=regions)
+            selectors.departments_for_user(request.user)
             .annotate(_count=Count("responsibilities"))
+            .order_by("region__code", "code")
         )
 
     @admin.display(description=_("data elements supplied"), ordering="_count")

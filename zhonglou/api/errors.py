@@ -109,6 +109,26 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+class ApiNotFoundMiddleware:
+    """With DEBUG on, Django answers a URL that matches no route with its HTML debug page
+    instead of calling ``handler404``; under /api/ that page becomes the API's error body."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            # Django's page (the debug one or the plain one), not an API view's 404 in any
+            # format (JSON, CSV, XLSX).
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return not_found(request)
+        return response
+
+
 def error_response(status_code: int, code: str, message: str, details=None) -> Response:
     return Response(
         {"code": code, "message": message, "details": details or {}}, status=status_code

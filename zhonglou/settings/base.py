@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .environment import (
@@ -43,6 +45,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
+    "zhonglou.ops",
     "accounts",
     "indicators",
     "assessments",
@@ -52,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhonglou.middleware.ChineseFirstLocaleMiddleware",
@@ -59,8 +65,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zhonglou.sessions.SessionLimitsMiddleware",
+    # An unknown /api/ URL answers the API's JSON 404 also when DEBUG shows Django's page.
+    "zhonglou.api.errors.ApiNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the login page with a message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "zhonglou.urls"
@@ -90,10 +101,54 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# The product lives in the admin: its login page is the only one.
+# One login page for everyone (the admin's sends its visitors there).
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Password guessing (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is refused, the right password included, for
+# LOGIN_COOLOFF_MINUTES or until an administrator deletes the attempt in the admin (Axes ›
+# Access attempts). Both /login/ and /admin/login/ are guarded; attempts live in the database,
+# so every gunicorn worker counts the same failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after the
+# login whatever the activity (zhonglou.sessions.SessionLimitsMiddleware); the cookie lasts
+# no longer than the absolute limit.
+SESSION_IDLE_SECONDS = read_int("SESSION_IDLE_MINUTES", 60) * 60
+SESSION_MAX_SECONDS = read_int("SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+
+# Content-Security-Policy (django-csp) on every response: scripts only from this site (the
+# pages' JSON data sits in <script type="application/json"> blocks, which are not run), no
+# inline or evaluated script. Inline styles stay allowed: ECharts and the admin set them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+AXES_FAILURE_LIMIT = read_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=read_int("LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.views.client_ip"
+# Behind N reverse proxies that append to X-Forwarded-For, the client is the N-th address from
+# the right; 0 (the default) trusts REMOTE_ADDR only, so a client cannot pick its address.
+TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", 0)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
