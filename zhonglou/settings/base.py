@@ -146,6 +146,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.views.client_ip"
+AXES_VERBOSE = False  # no start-up banner in every management command
 # Behind N reverse proxies that append to X-Forwarded-For, the client is the N-th address from
 # the right; 0 (the default) trusts REMOTE_ADDR only, so a client cannot pick its address.
 TRUSTED_PROXY_COUNT = read_int("TRUSTED_PROXY_COUNT", 0)
