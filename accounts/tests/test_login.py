@@ -20,7 +20,10 @@ LOGIN_PAGES = ["/login/", "/admin/login/"]
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(client):
+    """The pages in English (the switch in the header sets this cookie), the messages read
+    outside a request too."""
+    client.cookies["django_language"] = "en"
     with translation.override("en"):
         yield
 
