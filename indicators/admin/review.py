@@ -18,7 +18,7 @@ from indicators import selectors, services
 from indicators.models import AssignedTarget, NotApplicableDeclaration, VetoEvent, YearLock
 
 from .forms import ReasonForm, VetoEventForm
-from .scoping import RoleAdminMixin, ScopedHistoryMixin
+from .scoping import RoleAdminMixin, ScopedHistoryMixin, run_bulk
 
 
 class ReviewAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
@@ -61,21 +61,15 @@ class ReviewAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
     def _bulk(self, request, queryset, service, arguments, done_message: str, **kwargs) -> None:
         """A service applied to every selected object, all or nothing (as the values' bulk
         actions): one refusal changes nothing and every refusal is listed."""
-        try:
-            done = services.objects_bulk(service, queryset, arguments, actor=request.user, **kwargs)
-        except services.BulkError as exc:
-            self.message_user(
-                request,
-                gettext(
-                    "Nothing was changed: %(n)d of the selected objects cannot take this action."
-                )
-                % {"n": len(exc.failures)},
-                messages.ERROR,
-            )
-            for obj, message in exc.failures[:20]:
-                self.message_user(request, f"{obj}: {message}", messages.ERROR)
-        else:
-            self.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+        run_bulk(
+            self,
+            request,
+            lambda: services.objects_bulk(
+                service, queryset, arguments, actor=request.user, **kwargs
+            ),
+            done_message,
+            gettext("Nothing was changed: %(n)d of the selected objects cannot take this action."),
+        )
 
 
 TARGET_UNIT_HELP = _(

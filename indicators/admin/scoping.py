@@ -4,10 +4,11 @@ per-model permissions."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404
 
 from accounts.scope import Role, scope_of
+from indicators.services import BulkError
 
 
 class RoleAdminMixin:
@@ -85,3 +86,17 @@ class ScopedRelatedFilter(admin.SimpleListFilter):
         if value not in allowed:
             return queryset.none()
         return queryset.filter(**{self.field_path: value})
+
+
+def run_bulk(modeladmin, request, run, done_message: str, refused_message: str) -> None:
+    """Run an all-or-nothing bulk service (``run()`` returns how many objects took the action,
+    or raises ``BulkError``) and tell the user: the count done, or that nothing changed and
+    why each refused object was refused (the first twenty)."""
+    try:
+        done = run()
+    except BulkError as exc:
+        modeladmin.message_user(request, refused_message % {"n": len(exc.failures)}, messages.ERROR)
+        for obj, message in exc.failures[:20]:
+            modeladmin.message_user(request, f"{obj}: {message}", messages.ERROR)
+    else:
+        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)

@@ -24,7 +24,7 @@ from indicators.models import Evidence, IndicatorValue
 from zhonglou.choices import icon
 
 from .forms import CommentForm, EvidenceForm, IndicatorValueForm, ReasonForm, UploadForm, YearsForm
-from .scoping import RoleAdminMixin, ScopedHistoryMixin, ScopedRelatedFilter
+from .scoping import RoleAdminMixin, ScopedHistoryMixin, ScopedRelatedFilter, run_bulk
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -472,21 +472,13 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
     # --- bulk actions ------------------------------------------------------------------
 
     def _bulk(self, request, queryset, action, done_message, **kwargs):
-        try:
-            count = services.values_bulk(action, queryset, actor=request.user, **kwargs)
-        except services.BulkError as exc:
-            self.message_user(
-                request,
-                gettext(
-                    "Nothing was changed: %(n)d of the selected values cannot take this action."
-                )
-                % {"n": len(exc.failures)},
-                messages.ERROR,
-            )
-            for value, message in exc.failures[:20]:
-                self.message_user(request, f"{value}: {message}", messages.ERROR)
-        else:
-            self.message_user(request, done_message % {"n": count}, messages.SUCCESS)
+        run_bulk(
+            self,
+            request,
+            lambda: services.values_bulk(action, queryset, actor=request.user, **kwargs),
+            done_message,
+            gettext("Nothing was changed: %(n)d of the selected values cannot take this action."),
+        )
 
     @admin.action(description=_("Submit the selected values for review"))
     def submit_selected(self, request, queryset):
