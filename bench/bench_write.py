@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from common import machine, report, setup, summary
+from common import clerk_save, machine, report, setup, summary
 
 
 def main() -> None:
@@ -23,39 +23,12 @@ def main() -> None:
 
     from django.conf import settings
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
     from assessments import recompute
     from assessments.models import AssessmentSnapshot
 
-    clerk = User.objects.get(username="zl-housing")  # leads urban_sewage_treatment_rate (29)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(clerk)
-    created = client.post(
-        "/api/v1/values/",
-        {
-            "region": "320404",
-            "data_element": "urban_sewage_treatment_rate",
-            "year": 2021,
-            "value": "90",
-        },
-        content_type="application/json",
-    )
-    assert created.status_code == 201, created.content
-    url = f"/api/v1/values/{created.json()['id']}/"
-    state = {"version": created.json()["version"], "value": 90}
-
-    def save():
-        state["value"] = 181 - state["value"]  # 91, 90, 91…: every save changes the input
-        response = client.patch(
-            url,
-            {"value": str(state["value"]), "version": state["version"]},
-            content_type="application/json",
-        )
-        assert response.status_code == 200, response.content
-        state["version"] = response.json()["version"]
+    save = clerk_save()
 
     def measure(mode: str) -> tuple[dict, dict, int]:
         settings.ASSESSMENT_RECOMPUTE = mode

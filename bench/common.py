@@ -90,3 +90,41 @@ def report(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
     print(f"{'what':<58}{'min ms':>10}{'median ms':>12}{'p95 ms':>10}{'runs':>6}")
     for name, t in rows:
         print(f"{name:<58}{t['min']:>10.1f}{t['median']:>12.1f}{t['p95']:>10.1f}{t['runs']:>6}")
+
+
+def clerk_save() -> Callable[[], None]:
+    """A save as the housing bureau's clerk makes it on the demo (API PATCH of 29, urban
+    sewage treatment, 2021): creates the draft, then returns a function that saves it again
+    with a changed value each call (90, 91, 90…), so that every save moves the inputs."""
+    from django.test import Client
+
+    from accounts.models import User
+
+    clerk = User.objects.get(username="zl-housing")  # leads urban_sewage_treatment_rate (29)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(clerk)
+    created = client.post(
+        "/api/v1/values/",
+        {
+            "region": "320404",
+            "data_element": "urban_sewage_treatment_rate",
+            "year": 2021,
+            "value": "90",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    url = f"/api/v1/values/{created.json()['id']}/"
+    state = {"version": created.json()["version"], "value": 90}
+
+    def save() -> None:
+        state["value"] = 181 - state["value"]
+        response = client.patch(
+            url,
+            {"value": str(state["value"]), "version": state["version"]},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        state["version"] = response.json()["version"]
+
+    return save
