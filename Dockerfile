@@ -7,6 +7,10 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=zhonglou.settings.production PIP_DISABLE_PIP_VERSION_CHECK=1
+# Pango and the Noto CJK fonts: WeasyPrint renders the dossier's PDF with them.
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 zhonglou
 WORKDIR /app
 COPY pyproject.toml requirements.lock ./
@@ -17,6 +21,7 @@ COPY assessments ./assessments
 RUN pip install --no-cache-dir -c requirements.lock .
 COPY . .
 COPY --from=static /app/node_modules/echarts/dist ./node_modules/echarts/dist
+COPY --from=static /app/node_modules/htmx.org/dist ./node_modules/htmx.org/dist
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && mkdir -p /app/media && chown zhonglou /app/media
 USER zhonglou

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_htmx",
     "zhonglou.ops",
     "accounts",
     "indicators",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "zhonglou.sessions.SessionLimitsMiddleware",
     # An unknown /api/ URL answers the API's JSON 404 also when DEBUG shows Django's page.
     "zhonglou.api.errors.ApiNotFoundMiddleware",
@@ -160,10 +162,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# ECharts comes from npm (package.json); it is served from node_modules, never copied into git.
+# ECharts and htmx come from npm (package.json); they are served from node_modules, never copied
+# into git.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(read_str("MEDIA_ROOT", str(BASE_DIR / "media")))
