@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
@@ -57,14 +58,30 @@ def _rules(criterion) -> tuple[RuleSpec, ...]:
     )
 
 
-def _departments(region: Region) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
-    by_element: dict[int, list] = defaultdict(list)
-    rows = Responsibility.objects.filter(region=region).select_related("department")
-    for r in sorted(rows, key=lambda r: (r.role != ResponsibilityRole.LEAD, r.department.code)):
-        by_element[r.data_element_id].append(r.department)
+def _departments(
+    region_ids: list[int],
+) -> dict[int, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]]:
+    """Region id → data element → the names (Chinese, English) of the departments owing it,
+    lead first, then by department code; one query for all the regions."""
+    rows = Responsibility.objects.filter(region_id__in=region_ids).values_list(
+        "region_id",
+        "data_element_id",
+        "role",
+        "department__code",
+        "department__name",
+        "department__name_en",
+    )
+    grouped: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for region_id, element, _role, _code, name, name_en in sorted(
+        rows, key=lambda r: (r[2] != ResponsibilityRole.LEAD, r[3])
+    ):
+        grouped[region_id][element].append((name, name_en or name))
     return {
-        element: (tuple(d.name for d in depts), tuple(d.name_en or d.name for d in depts))
-        for element, depts in by_element.items()
+        region_id: {
+            element: (tuple(d[0] for d in depts), tuple(d[1] for d in depts))
+            for element, depts in by_element.items()
+        }
+        for region_id, by_element in grouped.items()
     }
 
 
@@ -92,11 +109,25 @@ def build_inputs(
 
     ``today`` (default: the local date) is the day of assessment, up to which veto events
     count (the engine stops at the end of the application year)."""
-    years = sorted(set(years))
-    today = today or timezone.localdate()
-    # The one answer to "does the region owe this indicator?" (indicators.selectors).
-    applies = selectors.applicability(region, edition)
-    indicators = [a.indicator for a in applies.values()]
+    mode = Mode(mode)
+    batch = build_inputs_batch([region], edition, {region.pk: years}, [mode], today=today)
+    return {year: inp for (_, year, _), inp in batch.items()}
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    """What an edition's inputs share for every region: read once per edition."""
+
+    catalogue: list
+    inputs_of: dict[int, list]
+    elements: set[int]
+    baselines: set[int]
+    codes: dict[int, str]
+    pass_rule: PassRule
+
+
+def _catalogue(edition: FrameworkEdition) -> _Catalogue:
+    indicators = selectors.edition_catalogue(edition)
     computed = [i for i in indicators if i.formula]
     if computed:  # one more query, only for an edition that has computed indicators
         prefetch_related_objects(computed, "inputs")
@@ -110,63 +141,120 @@ def build_inputs(
         for r in c.rules.all()
         if r.baseline_year
     } | {i.base_year for i in computed if i.base_year}
-    read_years = baselines.union(*(edition.window(y) for y in years))
-    values = list(
+    return _Catalogue(
+        catalogue=indicators,
+        inputs_of=inputs_of,
+        elements=elements,
+        baselines=baselines,
+        codes={i.pk: i.code for i in indicators},
+        pass_rule=PassRule(
+            window_years=edition.window_years,
+            all_binding_required=edition.all_binding_required,
+            reference_ratio_required=edition.reference_ratio_required,
+            veto_in_window=edition.veto_in_window,
+        ),
+    )
+
+
+def build_inputs_batch(
+    regions: Iterable[Region],
+    edition: FrameworkEdition,
+    years: Mapping[int, Iterable[int]],
+    modes: Iterable[Mode | str],
+    *,
+    today: datetime.date | None = None,
+) -> dict[tuple[int, int, str], AssessmentInput]:
+    """The engine's input for each region × its assessment years (``years`` by region id) ×
+    mode, keyed by (region id, year, mode value). The catalogue is read once and each kind of
+    region data (values — only the fields scoring reads —, assigned targets,
+    responsibilities, declarations, veto events) in one query for all the regions: the number
+    of queries does not grow with regions, years or modes. Each input is the one
+    :func:`build_inputs` gives for that region alone."""
+    regions = [r for r in regions if list(years.get(r.pk, ()))]
+    if not regions:
+        return {}
+    today = today or timezone.localdate()
+    modes = [Mode(m) for m in modes]
+    cat = _catalogue(edition)
+    years = {r.pk: sorted(set(years[r.pk])) for r in regions}
+    read_years = cat.baselines.union(*(edition.window(y) for ys in years.values() for y in ys))
+    ids = [r.pk for r in regions]
+    answers = selectors.applicabilities(regions, edition, catalogue=cat.catalogue)
+    values: dict[int, list] = defaultdict(list)
+    for row in (
         IndicatorValue.objects.filter(
-            region=region, data_element_id__in=elements, year__in=read_years
-        ).order_by("year")
-    )
-    all_targets = list(
-        AssignedTarget.objects.filter(
-            region=region, data_element_id__in=elements, year__in=read_years
-        ).order_by("year")
-    )
-    departments = _departments(region)
-    vetoes = tuple(
-        VetoEvent(date=e.date, kind=e.kind, description=e.description)
-        for e in VetoEventModel.objects.filter(region=region).order_by("date", "pk")
-    )
-    codes = {i.pk: i.code for i in indicators}
-    pass_rule = PassRule(
-        window_years=edition.window_years,
-        all_binding_required=edition.all_binding_required,
-        reference_ratio_required=edition.reference_ratio_required,
-        veto_in_window=edition.veto_in_window,
-    )
-    inputs = {}
-    for year in years:
-        used = set(edition.window(year)) | baselines
-        observations: dict[int, list[Observation]] = defaultdict(list)
-        for v in values:
-            if v.year in used:
-                observations[v.data_element_id].append(
-                    Observation(
-                        year=v.year,
-                        status=v.status,
-                        value=v.value,
-                        answer=v.answer,
-                        source=v.source,
-                    )
-                )
-        targets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-        for t in all_targets:
-            if t.year in used:
-                targets[t.data_element_id].append((t.year, t.target))
-        context = (observations, targets, departments, inputs_of)
-        inputs[year] = AssessmentInput(
-            region_code=region.code,
-            region_name=region.name,
-            edition_code=edition.code,
-            year=year,
-            mode=Mode(mode),
-            pass_rule=pass_rule,
-            indicators=tuple(
-                _spec(applies[ind.pk], codes.get(ind.parent_id), *context) for ind in indicators
-            ),
-            veto_events=vetoes,
-            assessed_on=today,
+            region_id__in=ids, data_element_id__in=cat.elements, year__in=read_years
         )
-    return inputs
+        .order_by("year")
+        .values_list("region_id", "data_element_id", "year", "status", "value", "answer", "source")
+    ):
+        values[row[0]].append(row[1:])
+    targets: dict[int, list] = defaultdict(list)
+    for row in (
+        AssignedTarget.objects.filter(
+            region_id__in=ids, data_element_id__in=cat.elements, year__in=read_years
+        )
+        .order_by("year")
+        .values_list("region_id", "data_element_id", "year", "target")
+    ):
+        targets[row[0]].append(row[1:])
+    departments = _departments(ids)
+    vetoes: dict[int, list] = defaultdict(list)
+    for region_id, date, kind, description in (
+        VetoEventModel.objects.filter(region_id__in=ids)
+        .order_by("date", "pk")
+        .values_list("region_id", "date", "kind", "description")
+    ):
+        vetoes[region_id].append(VetoEvent(date=date, kind=kind, description=description))
+    out = {}
+    for region in regions:
+        data = _RegionData(
+            values=values[region.pk],
+            targets=targets[region.pk],
+            departments=departments.get(region.pk, {}),
+            vetoes=tuple(vetoes[region.pk]),
+        )
+        for year in years[region.pk]:
+            indicators = _indicator_specs(cat, answers[region.pk], data, year, edition)
+            for mode in modes:
+                out[(region.pk, year, mode.value)] = AssessmentInput(
+                    region_code=region.code,
+                    region_name=region.name,
+                    edition_code=edition.code,
+                    year=year,
+                    mode=mode,
+                    pass_rule=cat.pass_rule,
+                    indicators=indicators,
+                    veto_events=data.vetoes,
+                    assessed_on=today,
+                )
+    return out
+
+
+@dataclass(frozen=True)
+class _RegionData:
+    values: list
+    targets: list
+    departments: dict
+    vetoes: tuple
+
+
+def _indicator_specs(cat: _Catalogue, applies, data: _RegionData, year: int, edition):
+    used = set(edition.window(year)) | cat.baselines
+    observations: dict[int, list[Observation]] = defaultdict(list)
+    for element, y, status, value, answer, source in data.values:
+        if y in used:
+            observations[element].append(
+                Observation(year=y, status=status, value=value, answer=answer, source=source)
+            )
+    targets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for element, y, target in data.targets:
+        if y in used:
+            targets[element].append((y, target))
+    context = (observations, targets, data.departments, cat.inputs_of)
+    return tuple(
+        _spec(applies[ind.pk], cat.codes.get(ind.parent_id), *context) for ind in cat.catalogue
+    )
 
 
 def _not_applicable(answer: selectors.Applicability) -> tuple[str, str] | None:

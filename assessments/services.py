@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 
-from assessments.inputs import build_input
+from assessments.inputs import build_inputs_batch
 from assessments.models import AssessmentSnapshot
-from assessments.scoring import Mode, assess, fingerprint, result_to_dict
+from assessments.scoring import AssessmentResult, Mode, assess, fingerprint, result_to_dict
 from indicators import selectors
 from indicators.choices import EditionStatus
 from indicators.models import (
@@ -40,6 +42,25 @@ def describe_change(before: dict | None, after: dict) -> str:
     return "; ".join(parts)[:500] or "inputs changed, statuses unchanged"
 
 
+Key = tuple[int, int, str]  # region id, assessment year, mode value
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A key whose inputs changed: the engine's new result, to be stored."""
+
+    region: Region
+    edition: FrameworkEdition
+    year: int
+    mode: Mode
+    digest: str
+    result: AssessmentResult
+
+    @property
+    def key(self) -> Key:
+        return (self.region.pk, self.year, self.mode.value)
+
+
 @transaction.atomic
 def snapshot_refresh(
     *,
@@ -52,39 +73,117 @@ def snapshot_refresh(
     """The current snapshot of this key, recomputed if its inputs changed. Unchanged inputs
     write nothing (beyond clearing a stale flag), so running it twice is harmless."""
     mode = Mode(mode)
-    inp = build_input(region, edition, year, mode)
-    digest = fingerprint(inp)
-    key = {"region": region, "edition": edition, "year": year, "mode": mode.value}
-    current = AssessmentSnapshot.objects.select_for_update().filter(is_current=True, **key).first()
-    if current is not None and current.input_hash == digest:
-        if current.stale:
-            current.stale = False
-            current.save(update_fields=["stale"])
-        return current
-    result = assess(inp)
-    stored = result_to_dict(result)
-    note = describe_change(current.result if current else None, stored)
-    if current is not None:
-        current.is_current = False
-        current.save(update_fields=["is_current"])
+    stored = snapshots_refresh(
+        regions=[region], edition=edition, years={region.pk: [year]}, modes=[mode], now=now
+    )
+    return stored[(region.pk, year, mode.value)]
+
+
+@transaction.atomic
+def snapshots_refresh(
+    *,
+    regions: Iterable[Region],
+    edition: FrameworkEdition,
+    years: Mapping[int, Iterable[int]],
+    modes: Iterable[Mode | str] = tuple(Mode),
+    now: datetime.datetime,
+) -> dict[Key, AssessmentSnapshot]:
+    """The current snapshot of every region × its years (``years`` by region id) × mode for
+    one edition, recomputed where the inputs changed, keyed by (region id, year, mode). The
+    inputs of the whole batch are built together and the snapshots locked, confirmed and
+    written in bulk, so the queries grow with batches, not with regions × years × modes.
+    Unchanged inputs write nothing (beyond clearing stale flags)."""
+    regions = {r.pk: r for r in regions}
+    inputs = build_inputs_batch(regions.values(), edition, years, modes)
+    if not inputs:
+        return {}
+    current = {
+        (s.region_id, s.year, s.mode): s
+        for s in AssessmentSnapshot.objects.select_for_update()
+        .filter(
+            is_current=True,
+            edition=edition,
+            region_id__in={k[0] for k in inputs},
+            year__in={k[1] for k in inputs},
+            mode__in={k[2] for k in inputs},
+        )
+        .defer("result", "change_note")
+    }
+    out: dict[Key, AssessmentSnapshot] = {}
+    scored, unstale = [], []
+    for key, inp in inputs.items():
+        digest = fingerprint(inp)
+        snapshot = current.get(key)
+        if snapshot is not None and snapshot.input_hash == digest:
+            out[key] = snapshot
+            if snapshot.stale:
+                snapshot.stale = False
+                unstale.append(snapshot.pk)
+        else:
+            region = regions[key[0]]
+            scored.append(Scored(region, edition, key[1], inp.mode, digest, assess(inp)))
+    if unstale:
+        AssessmentSnapshot.objects.filter(pk__in=unstale).update(stale=False)
+    out.update(snapshots_write(scored=scored, current=current, now=now))
+    return out
+
+
+def snapshots_write(
+    *, scored: list[Scored], current: Mapping[Key, AssessmentSnapshot], now: datetime.datetime
+) -> dict[Key, AssessmentSnapshot]:
+    """The one place new snapshot rows are written: each scored key's current snapshot (in
+    ``current``, locked by the caller) is retired and a new current one created with what
+    changed, all in bulk. Called inside the caller's transaction."""
+    if not scored:
+        return {}
+    replaced = [current[s.key].pk for s in scored if s.key in current]
+    before = dict(
+        AssessmentSnapshot.objects.filter(pk__in=replaced).values_list("pk", "result")
+        if replaced
+        else ()
+    )
+    rows = []
+    for s in scored:
+        stored = result_to_dict(s.result)
+        old = current.get(s.key)
+        rows.append(
+            AssessmentSnapshot(
+                region=s.region,
+                edition=s.edition,
+                year=s.year,
+                mode=s.mode.value,
+                as_of=now,
+                input_hash=s.digest,
+                verdict=s.result.verdict.value,
+                binding_met=s.result.binding_met,
+                binding_applicable=s.result.binding_applicable,
+                reference_met=s.result.reference_met,
+                reference_applicable=s.result.reference_applicable,
+                reference_ratio=s.result.reference_ratio,
+                result=stored,
+                change_note=describe_change(before.get(old.pk) if old else None, stored),
+            )
+        )
+    if replaced:
+        AssessmentSnapshot.objects.filter(pk__in=replaced).update(is_current=False)
     try:
         with transaction.atomic():
-            return AssessmentSnapshot.objects.create(
-                **key,
-                as_of=now,
-                input_hash=digest,
-                verdict=result.verdict.value,
-                binding_met=result.binding_met,
-                binding_applicable=result.binding_applicable,
-                reference_met=result.reference_met,
-                reference_applicable=result.reference_applicable,
-                reference_ratio=result.reference_ratio,
-                result=stored,
-                change_note=note,
-            )
+            created = AssessmentSnapshot.objects.bulk_create(rows)
     except IntegrityError:
-        # A concurrent run stored the same key first; theirs is as good as ours.
-        return AssessmentSnapshot.objects.get(is_current=True, **key)
+        # A concurrent run stored some of these keys first; theirs are as good as ours.
+        created = [_create_or_theirs(row) for row in rows]
+    return {(s.region_id, s.year, s.mode): s for s in created}
+
+
+def _create_or_theirs(row: AssessmentSnapshot) -> AssessmentSnapshot:
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+            return row
+    except IntegrityError:
+        return AssessmentSnapshot.objects.get(
+            is_current=True, region=row.region, edition=row.edition, year=row.year, mode=row.mode
+        )
 
 
 def assessment_editions(region: Region) -> list[FrameworkEdition]:
@@ -143,11 +242,64 @@ def region_refresh(*, region: Region, years: Iterable[int], now: datetime.dateti
     how many snapshots were written or confirmed."""
     count = 0
     for edition in assessment_editions(region):
-        for year in assessment_years(region, years, edition):
-            for mode in Mode:
-                snapshot_refresh(region=region, edition=edition, year=year, mode=mode, now=now)
-                count += 1
+        span = {region.pk: assessment_years(region, years, edition)}
+        count += len(snapshots_refresh(regions=[region], edition=edition, years=span, now=now))
     return count
+
+
+def regions_refresh(*, regions: Iterable[Region], now: datetime.datetime) -> int:
+    """Recompute every tracked snapshot of many regions (the nightly run), one batch per
+    edition: the editions each region is tracked against, every year it has data for or a
+    current snapshot of. Returns how many snapshots were written or confirmed."""
+    regions = list(regions)
+    if not regions:
+        return 0
+    ids = [r.pk for r in regions]
+    known: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for region_id, edition_id, year in (
+        AssessmentSnapshot.objects.filter(region_id__in=ids, is_current=True)
+        .order_by()
+        .values_list("region_id", "edition_id", "year")
+        .distinct()
+    ):
+        known[(region_id, edition_id)].add(year)
+    spans = {
+        row["region"]: range(row["lo"], row["hi"] + 1)
+        for row in IndicatorValue.objects.filter(region_id__in=ids)
+        .values("region")
+        .annotate(lo=Min("year"), hi=Max("year"))
+        .order_by()
+    }
+    editions = {
+        e.pk: e
+        for e in FrameworkEdition.objects.filter(
+            Q(status=EditionStatus.IN_FORCE) | Q(pk__in={r.edition_id for r in regions})
+        ).order_by("code")
+    }
+    in_force = [pk for pk, e in editions.items() if e.status == EditionStatus.IN_FORCE]
+    tracked: dict[int, list[Region]] = defaultdict(list)
+    for region in regions:
+        # assessment_editions(): the region's own edition (else the first in force), then
+        # every edition in force.
+        own = region.edition_id or (in_force[0] if in_force else None)
+        for edition_id in {*in_force, *([own] if own else [])}:
+            tracked[edition_id].append(region)
+    count = 0
+    for edition_id, members in tracked.items():
+        years = {
+            r.pk: sorted(known[(r.pk, edition_id)] | set(spans.get(r.pk, ()))) for r in members
+        }
+        count += len(
+            snapshots_refresh(regions=members, edition=editions[edition_id], years=years, now=now)
+        )
+    return count
+
+
+def regions_recompute(*, region_ids: Iterable[int], now: datetime.datetime) -> int:
+    """``regions_refresh`` by ids, for the nightly Celery batch (regions deleted since the
+    batch was queued are skipped)."""
+    regions = Region.objects.filter(pk__in=list(region_ids))
+    return regions_refresh(regions=regions, now=now)
 
 
 def region_recompute(*, region_id: int, years: Iterable[int], now: datetime.datetime) -> int:

@@ -1,7 +1,8 @@
 """Synthetic regions for comparisons, demonstrations and load tests.
 
 Every synthetic region is flagged ``synthetic`` (shown as a badge wherever the region shows),
-is named "…（合成）", has a 9999xx code that GB/T 2260 does not use, and every value it holds
+is named "…（合成）", has a code that GB/T 2260 does not use (province 99: 9999xx for the first
+99, then 99nnnn up to ``MAX_SYNTHETIC`` — a province's worth), and every value it holds
 cites ``SYNTHETIC_SOURCE``. Nothing here comes from a real district."""
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from indicators.models import (
     Region,
     Responsibility,
 )
+
+MAX_SYNTHETIC = 1000
+
+
+def synthetic_code(n: int) -> str:
+    """The code of the n-th synthetic region: 999901…999999, then 990100…991000."""
+    return f"9999{n:02d}" if n < 100 else f"99{n:04d}"
+
 
 SYNTHETIC_SOURCE = "合成数据，非真实统计（synthetic, not real figures）"
 
@@ -74,14 +83,17 @@ def create_synthetic_regions(
     seed: int = 2022,
 ) -> list[Region]:
     """Create (or leave in place) ``count`` synthetic districts modelled on the template
-    region's departments and responsibilities, with approved synthetic values."""
+    region's departments and responsibilities, with approved synthetic values (up to
+    ``MAX_SYNTHETIC``)."""
+    if not 0 <= count <= MAX_SYNTHETIC:
+        raise ValueError(f"count must be between 0 and {MAX_SYNTHETIC}")
     parent = Region.objects.get(code=parent_code)
     template = Region.objects.get(code=template_code)
     edition = template.edition
     rules = _rules_by_element(edition)
     regions = []
     for n in range(1, count + 1):
-        code = f"9999{n:02d}"
+        code = synthetic_code(n)
         region, created = Region.objects.get_or_create(
             code=code,
             defaults={
@@ -111,15 +123,17 @@ def _bureau(name: str, template: Region) -> str:
 
 
 def _populate(region, template, rules, years, actor, rng) -> None:
-    departments = {
-        d.pk: Department.objects.create(
+    originals = list(template.departments.all())
+    copies = Department.objects.bulk_create(
+        Department(
             region=region,
             code=d.code,
             name=f"{region.name}·{_bureau(d.name, template)}",
             name_en=d.name_en,
         )
-        for d in template.departments.all()
-    }
+        for d in originals
+    )
+    departments = {d.pk: copy for d, copy in zip(originals, copies, strict=True)}
     Responsibility.objects.bulk_create(
         Responsibility(
             region=region,

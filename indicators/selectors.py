@@ -60,8 +60,14 @@ class Applicability:
 def applicability(region: Region, edition: FrameworkEdition) -> dict[int, Applicability]:
     """Indicator id → whether ``region`` owes it under ``edition``: from the criteria of the
     region's class, its approved not-applicable declarations and the indicator's scope; a
-    sub-indicator of an indicator that does not apply does not apply either. Three queries."""
-    indicators = list(
+    sub-indicator of an indicator that does not apply does not apply either. Four queries."""
+    return applicabilities([region], edition)[region.pk]
+
+
+def edition_catalogue(edition: FrameworkEdition) -> list[Indicator]:
+    """The indicators of an edition in order, with their data element, criteria and rules
+    (three queries): what :func:`applicabilities` reads once for any number of regions."""
+    return list(
         Indicator.objects.filter(edition=edition)
         .select_related("data_element")
         .prefetch_related(
@@ -69,11 +75,28 @@ def applicability(region: Region, edition: FrameworkEdition) -> dict[int, Applic
         )
         .order_by("order")
     )
-    declared = dict(
-        NotApplicableDeclaration.objects.filter(
-            region=region, indicator__edition=edition, status=DeclarationStatus.APPROVED
-        ).values_list("indicator_id", "reason")
-    )
+
+
+def applicabilities(
+    regions, edition: FrameworkEdition, *, catalogue: list[Indicator] | None = None
+) -> dict[int, dict[int, Applicability]]:
+    """:func:`applicability` of each region, keyed by region id: the catalogue read once
+    (or passed in) and the declarations of all the regions in one more query."""
+    regions = list(regions)
+    indicators = edition_catalogue(edition) if catalogue is None else catalogue
+    declared: dict[int, dict[int, str]] = {r.pk: {} for r in regions}
+    for region_id, indicator_id, reason in NotApplicableDeclaration.objects.filter(
+        region__in=[r.pk for r in regions],
+        indicator__edition=edition,
+        status=DeclarationStatus.APPROVED,
+    ).values_list("region_id", "indicator_id", "reason"):
+        declared[region_id][indicator_id] = reason
+    return {r.pk: _applicability(r, indicators, declared[r.pk]) for r in regions}
+
+
+def _applicability(
+    region: Region, indicators: list[Indicator], declared: dict[int, str]
+) -> dict[int, Applicability]:
     own = {ind.pk: _own_applicability(ind, region, declared) for ind in indicators}
     by_pk = {ind.pk: ind for ind in indicators}
 
