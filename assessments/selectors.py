@@ -106,6 +106,30 @@ def _current(region_ids: Iterable[int], edition, years: Iterable[int], mode: Mod
     ).defer("change_note")
 
 
+@dataclass(frozen=True)
+class StoredHead:
+    """What identifies a stored, fresh scorecard without reading its result: enough for an
+    ETag, a 304 and the key of its rendered bytes."""
+
+    pk: int
+    input_hash: str
+    as_of: datetime.datetime
+
+
+def stored_head(
+    *, region: Region, edition: FrameworkEdition, year: int, mode: Mode | str
+) -> StoredHead | None:
+    """The current, fresh snapshot of the key without its result (one query), or None when
+    it is missing or stale (then :func:`scorecard` computes the verdict)."""
+    row = (
+        _current([region.pk], edition, [year], Mode(mode))
+        .filter(stale=False)
+        .values_list("pk", "input_hash", "as_of")
+        .first()
+    )
+    return StoredHead(*row) if row else None
+
+
 def scorecard(
     *,
     region: Region,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
+
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from drf_spectacular.utils import (
@@ -123,28 +127,78 @@ class ScorecardView(APIView):
             if edition is None:
                 raise exceptions.NotFound("No framework edition is in force.")
         year = params.get("year") or indicator_selectors.default_year(region)
-        card = selectors.scorecard(region=region, edition=edition, year=year, mode=params["mode"])
         fmt = request.accepted_renderer.format
-        # The input fingerprint names the content: equal inputs give an equal scorecard.
-        etag = quote_etag(f"{card.input_hash[:32]}-{fmt}")
-        last_modified = http_date(card.as_of.timestamp())
-        if self._not_modified(request, etag, card):
+        head = selectors.stored_head(region=region, edition=edition, year=year, mode=params["mode"])
+        if head is not None and fmt in STORED_FORMATS:
+            return self._stored(request, head, region, edition, year, params["mode"])
+        card = selectors.scorecard(region=region, edition=edition, year=year, mode=params["mode"])
+        etag = _etag(card.input_hash, fmt)
+        if self._not_modified(request, etag, card.as_of):
             response = Response(status=304)
         else:
-            payload = scorecard_payload(card)
-            data = ScorecardSerializer(payload).data
-            response = Response(tabular_rows(payload) if fmt in ("csv", "xlsx") else data)
-        response["ETag"] = etag
-        response["Last-Modified"] = last_modified
-        response["Cache-Control"] = "private, no-cache"
-        return response
+            response = Response(self._content(card, fmt))
+        return _validators(response, etag, card.as_of)
 
     @staticmethod
-    def _not_modified(request, etag: str, card) -> bool:
+    def _content(card, fmt: str):
+        payload = scorecard_payload(card)
+        if fmt in ("csv", "xlsx"):
+            return tabular_rows(payload)
+        return ScorecardSerializer(payload).data
+
+    def _stored(self, request, head, region, edition, year: int, mode: str) -> HttpResponse:
+        """A stored, fresh snapshot: 304, or the bytes rendered the first time it was read
+        (kept in the cache under its ETag), without reading or serializing its result."""
+        renderer = request.accepted_renderer
+        etag = _etag(head.input_hash, renderer.format)
+        if self._not_modified(request, etag, head.as_of):
+            response = HttpResponse(status=304)
+            del response["Content-Type"]  # as DRF sends an empty 304
+            return _validators(response, etag, head.as_of)
+        # Names are not in the fingerprint; a renamed region or edition is another body.
+        # The accepted media type too (``application/json; indent=4`` is another body).
+        names = zlib.crc32(f"{region.name}|{edition.name}|{request.accepted_media_type}".encode())
+        key = f"scorecard:{RENDERING}:{head.pk}:{etag}:{names:x}"
+        body = cache.get(key)
+        if body is None:
+            card = selectors.scorecard(region=region, edition=edition, year=year, mode=mode)
+            body = renderer.render(
+                self._content(card, renderer.format),
+                request.accepted_media_type,
+                self.get_renderer_context(),
+            )
+            cache.set(key, body, RENDERED_FOR)
+        content_type = renderer.media_type
+        if renderer.charset:
+            content_type = f"{content_type}; charset={renderer.charset}"
+        return _validators(HttpResponse(body, content_type=content_type), etag, head.as_of)
+
+    @staticmethod
+    def _not_modified(request, etag: str, as_of) -> bool:
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match is not None:
             # Weak comparison (RFC 9110 §13.1.2): a proxy that compresses may send W/"…" back.
             tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
             return etag in tags or if_none_match.strip() == "*"
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-        return since is not None and int(card.as_of.timestamp()) <= since
+        return since is not None and int(as_of.timestamp()) <= since
+
+
+# Formats served from stored bytes (an XLSX file carries its creation time: rendered each time).
+STORED_FORMATS = ("json", "csv")
+# Bump when the body of a scorecard changes shape (fields added to the payload), so that bytes
+# rendered by the previous code are not served again.
+RENDERING = 1
+RENDERED_FOR = 24 * 3600  # seconds; a new snapshot has another key anyway
+
+
+def _etag(input_hash: str, fmt: str) -> str:
+    # The input fingerprint names the content: equal inputs give an equal scorecard.
+    return quote_etag(f"{input_hash[:32]}-{fmt}")
+
+
+def _validators(response, etag: str, as_of):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(as_of.timestamp())
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,137 @@
+"""Scorecards served from stored bytes: when the snapshot is stored and fresh, the JSON and
+CSV bodies are rendered once and served as stored under their ETag — the same bytes and
+headers as the full path gives —, a 304 reads no result, and the short path asks the same
+permissions as the long one."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assessments import services
+from assessments.models import AssessmentSnapshot
+from indicators.choices import ValueStatus
+from tests.api_helpers import (
+    API,
+    FILM,
+    PM25,
+    STRAW,
+    assert_error,
+    clear_cache,  # noqa: F401 (fixture)
+    load_demo,
+    make_value,
+    session_client,
+)
+
+pytestmark = pytest.mark.usefixtures("clear_cache")
+
+URL = f"{API}regions/320404/scorecard/"
+HEADERS = ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary", "Allow")
+
+
+@pytest.fixture
+def stored(zhonglou, catalogue):
+    """Zhonglou's report figures with their snapshots stored (the recompute's job)."""
+    load_demo()
+    services.region_refresh(region=zhonglou, years=[], now=timezone.now())
+
+
+@pytest.fixture
+def as_reviewer(reviewer):
+    return session_client(reviewer)
+
+
+def _full_path(client, url):
+    """The same scorecard through the full path: the snapshot marked stale, its inputs
+    unchanged, so the view reads and serializes the stored result as before."""
+    AssessmentSnapshot.objects.update(stale=True)
+    try:
+        return client.get(url)
+    finally:
+        AssessmentSnapshot.objects.update(stale=False)
+
+
+def _selects_results(queries) -> bool:
+    return any('"result"' in q["sql"] for q in queries if q["sql"].startswith("SELECT"))
+
+
+@pytest.mark.parametrize("query", ["", "?format=csv", "?mode=provisional&year=2020"])
+def test_stored_bytes_are_the_full_paths_body_byte_for_byte(as_reviewer, stored, query):
+    first = as_reviewer.get(URL + query)  # renders and stores
+    with CaptureQueriesContext(connection) as queries:
+        second = as_reviewer.get(URL + query)  # served as stored
+    full = _full_path(as_reviewer, URL + query)
+    assert first.status_code == second.status_code == full.status_code == 200
+    assert first.content == second.content == full.content
+    for header in HEADERS:
+        assert second.get(header) == full.get(header), header
+    assert not _selects_results(queries)
+
+
+def test_the_json_is_the_scorecard(as_reviewer, stored):
+    as_reviewer.get(URL)
+    body = as_reviewer.get(URL).json()
+    assert body["region"]["code"] == "320404" and body["stale"] is False
+    assert body["indicators"]
+
+
+@pytest.mark.parametrize("query", ["", "?format=csv"])
+def test_a_304_on_the_short_path_reads_no_result(as_reviewer, stored, query):
+    etag = as_reviewer.get(URL + query)["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        response = as_reviewer.get(URL + query, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and response.content == b""
+    assert response["ETag"] == etag
+    assert "Content-Type" not in response
+    assert not _selects_results(queries)
+
+
+def test_a_new_snapshot_is_a_new_body(as_reviewer, stored, zhonglou):
+    before = as_reviewer.get(URL)
+    value = zhonglou.values.get(data_element__key=STRAW, year=2021)
+    value.value = 80
+    value.save()
+    services.region_refresh(region=zhonglou, years=[2021], now=timezone.now())
+    after = as_reviewer.get(URL)
+    assert after["ETag"] != before["ETag"] and after.content != before.content
+    assert after.content == _full_path(as_reviewer, URL).content
+
+
+def test_a_renamed_region_is_not_served_the_old_bytes(as_reviewer, stored, zhonglou):
+    as_reviewer.get(URL)
+    zhonglou.name = "钟楼区（新）"
+    zhonglou.save(update_fields=["name"])
+    AssessmentSnapshot.objects.filter(region=zhonglou).update(stale=False)
+    assert as_reviewer.get(URL).json()["region"]["name"] == "钟楼区（新）"
+
+
+def test_xlsx_still_renders(as_reviewer, stored):
+    response = as_reviewer.get(URL + "?format=xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_stored_bytes_are_not_served_to_those_who_may_not_read_them(
+    as_reviewer, stored, clerk_a, outsider, leader, client
+):
+    assert as_reviewer.get(URL).status_code == 200  # the bytes are now stored
+    assert session_client(leader).get(URL).status_code == 200
+    assert_error(session_client(clerk_a).get(URL), 403, "permission_denied")
+    assert_error(session_client(outsider).get(URL), 404, "not_found")
+    assert client.get(URL).status_code in (401, 403)
+
+
+@pytest.fixture
+def figures(zhonglou, catalogue):
+    for key, year, value in [(STRAW, 2021, "97"), (FILM, 2021, "88"), (PM25, 2020, "40")]:
+        make_value(zhonglou, key, year, value=value, status=ValueStatus.APPROVED)
+
+
+def test_without_a_stored_snapshot_nothing_is_cached(as_reviewer, figures):
+    from django.core.cache import cache
+
+    cache.clear()
+    assert as_reviewer.get(URL).status_code == 200
+    assert not AssessmentSnapshot.objects.exists()
+    assert not any(str(k).find("scorecard:") >= 0 for k in getattr(cache, "_cache", {}))
