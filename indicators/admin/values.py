@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.scope import Role, scope_of
 from indicators import excel, permissions, selectors, services
 from indicators.choices import ValueStatus
-from indicators.models import Evidence, IndicatorValue
+from indicators.models import Evidence, IndicatorValue, Responsibility
 from zhonglou.choices import icon
 
 from .forms import CommentForm, EvidenceForm, IndicatorValueForm, ReasonForm, UploadForm, YearsForm
@@ -64,15 +65,49 @@ class ElementFilter(ScopedRelatedFilter):
 
 
 class DepartmentValueFilter(ScopedRelatedFilter):
+    """The values a department owes (as lead or supporting) in its own region. A province
+    has some 1,500 departments: the choices are those of the chosen region, or all the
+    reader's when they are few (a district's); otherwise pick a region first."""
+
     title = _("department")
     parameter_name = "department"
-    field_path = "data_element__responsibilities__department_id"
+    most = 100
 
     def choices_for(self, request):
-        return [(d.pk, d.name) for d in selectors.departments_for_user(request.user)]
+        departments = selectors.departments_for_user(request.user)
+        region = request.GET.get(RegionValueFilter.parameter_name, "")
+        if region.isdigit():
+            departments = departments.filter(region_id=region)
+        listed = list(departments.order_by("code", "pk")[: self.most + 1])
+        if len(listed) > self.most:
+            chosen = self.value()
+            listed = [d for d in listed if str(d.pk) == chosen] or list(
+                departments.filter(pk=chosen if str(chosen).isdigit() else None)
+            )
+        return [(d.pk, d.name) for d in listed]
+
+    def has_output(self):
+        # A department asked for but out of the choices still filters (to nothing), rather
+        # than being dropped with the filter and showing every value.
+        return super().has_output() or self.value() not in (None, "")
 
     def queryset(self, request, queryset):
-        return super().queryset(request, queryset).distinct()
+        value = self.value()
+        if value in (None, ""):
+            return queryset  # no join, so no DISTINCT when the filter is not used
+        department = (
+            selectors.departments_for_user(request.user)
+            .filter(pk=value if str(value).isdigit() else None)
+            .values_list("region_id", flat=True)
+            .first()
+        )
+        if department is None:
+            return queryset.none()
+        # EXISTS rather than a join: one row per value, so no DISTINCT to count or page.
+        owes = Responsibility.objects.filter(
+            department_id=value, data_element_id=OuterRef("data_element_id")
+        )
+        return queryset.filter(Exists(owes), region_id=department)
 
 
 class RegionValueFilter(ScopedRelatedFilter):
