@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from accounts.scope import scope_of
-from assessments.inputs import build_inputs
+from assessments.inputs import build_inputs_batch
 from assessments.models import AssessmentSnapshot
 from assessments.scoring import AssessmentResult, Mode, assess, fingerprint, result_from_dict
 from indicators import selectors as indicator_selectors
@@ -69,23 +70,28 @@ def _from_snapshot(snapshot: AssessmentSnapshot, region, edition) -> Scorecard:
 
 
 def _computed(
-    region: Region,
+    regions: list[Region],
     edition: FrameworkEdition,
-    years: list[int],
+    years: dict[int, list[int]],
     mode: Mode,
     now: datetime.datetime,
-    stored: dict[int, AssessmentSnapshot],
-) -> dict[int, Scorecard]:
-    """Score the region in memory for ``years`` (one read of its data for all of them)."""
+    stored: dict[tuple[int, int], AssessmentSnapshot | None],
+) -> dict[tuple[int, int], Scorecard]:
+    """Score the regions in memory for their ``years`` (by region id), their data read
+    together (:func:`~assessments.inputs.build_inputs_batch`)."""
+    by_pk = {r.pk: r for r in regions}
     out = {}
-    for year, inp in build_inputs(region, edition, years, mode).items():
+    for (region_id, year, _mode), inp in build_inputs_batch(
+        regions, edition, years, [mode]
+    ).items():
+        region = by_pk[region_id]
         digest = fingerprint(inp)
-        snapshot = stored.get(year)
+        snapshot = stored.get((region_id, year))
         if snapshot is not None and snapshot.input_hash == digest:
             # Marked stale, but nothing scoring reads changed (e.g. a value saved unchanged).
-            out[year] = _from_snapshot(snapshot, region, edition)
+            out[(region_id, year)] = _from_snapshot(snapshot, region, edition)
         else:
-            out[year] = Scorecard(
+            out[(region_id, year)] = Scorecard(
                 region=region,
                 edition=edition,
                 result=assess(inp),
@@ -163,18 +169,91 @@ def scorecards(
         (s.region_id, s.year): s for s in _current((r.pk for r in regions), edition, years, mode)
     }
     out = {}
+    fresh: dict[int, list[int]] = {}
     for region in regions:
-        fresh = {}
         for year in years:
             snapshot = stored.get((region.pk, year))
             if snapshot is not None and not snapshot.stale:
                 out[(region.pk, year)] = _from_snapshot(snapshot, region, edition)
             else:
-                fresh[year] = snapshot
-        if fresh:
-            computed = _computed(region, edition, list(fresh), mode, now, fresh)
-            out.update({(region.pk, year): card for year, card in computed.items()})
+                fresh.setdefault(region.pk, []).append(year)
+    if fresh:
+        out.update(_computed(regions, edition, fresh, mode, now, stored))
     return out
+
+
+@dataclass(frozen=True)
+class VerdictLine:
+    """A region's verdict and counts without the explained rows: what a comparison shows,
+    read from the snapshot's columns (or from a result computed for this read)."""
+
+    region: Region
+    verdict: str
+    binding_met: int
+    binding_applicable: int
+    reference_met: int
+    reference_applicable: int
+    reference_ratio: Decimal | None
+    as_of: datetime.datetime
+    stored: bool
+
+
+def verdict_lines(
+    *,
+    regions: Iterable[Region],
+    edition: FrameworkEdition,
+    year: int,
+    mode: Mode | str,
+    now: datetime.datetime | None = None,
+) -> list[VerdictLine]:
+    """The verdict of each region for one edition, year and mode, in the regions' order: the
+    stored snapshots' columns in one query (their results are not read); the regions whose
+    snapshot is missing or stale are scored in memory together (:func:`scorecards`)."""
+    mode = Mode(mode)
+    regions = list(regions)
+    columns = (
+        "region_id",
+        "verdict",
+        "binding_met",
+        "binding_applicable",
+        "reference_met",
+        "reference_applicable",
+        "reference_ratio",
+        "as_of",
+    )
+    rows = {
+        row[0]: row[1:]
+        for row in _current((r.pk for r in regions), edition, [year], mode)
+        .filter(stale=False)
+        .values_list(*columns)
+    }
+    missing = [r for r in regions if r.pk not in rows]
+    cards = (
+        scorecards(regions=missing, edition=edition, years=[year], mode=mode, now=now)
+        if missing
+        else {}
+    )
+    lines = []
+    for region in regions:
+        if region.pk in rows:
+            lines.append(VerdictLine(region, *rows[region.pk], stored=True))
+            continue
+        card = cards[(region.pk, year)]
+        r = card.result
+        lines.append(
+            VerdictLine(
+                region,
+                r.verdict.value,
+                r.binding_met,
+                r.binding_applicable,
+                r.reference_met,
+                r.reference_applicable,
+                r.reference_ratio,
+                card.as_of,
+                stored=card.stored,
+            )
+        )
+    return lines
 
 
 def data_years(regions: Iterable[Region]) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -259,6 +260,9 @@ def _synthetic_label(region: Region) -> str:
     return f"{name} ({word})" if region.synthetic and word not in name else name
 
 
+COMPARE_PAGE_SIZE = 50
+
+
 @login_required
 def compare(request):
     _require_scores(request)
@@ -274,16 +278,13 @@ def compare(request):
         raise Http404
     anchor = next((r for r in regions if r.pk == request.user.region_id), regions[0])
     choice = Choice(request, anchor, regions)
-    cards = selectors.scorecards(
-        regions=regions, edition=choice.edition, years=[choice.year], mode=choice.mode
+    lines = selectors.verdict_lines(
+        regions=regions, edition=choice.edition, year=choice.year, mode=choice.mode
     )
-    rows = []
-    for region in regions:
-        card = cards[(region.pk, choice.year)]
-        rows.append({"region": region, "card": card, "result": card.result})
-    rows.sort(
-        key=lambda r: (r["result"].reference_ratio is None, -(r["result"].reference_ratio or 0))
-    )
+    lines.sort(key=lambda line: (line.reference_ratio is None, -(line.reference_ratio or 0)))
+    # A province has a hundred districts or more: a page of them at a time (ranked overall).
+    page = Paginator(lines, COMPARE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"region": line.region, "card": line, "result": line} for line in page]
     charts = {
         "compare": {
             "regions": [_synthetic_label(r["region"]) for r in rows],
@@ -310,5 +311,5 @@ def compare(request):
     return render(
         request,
         "dashboard/compare.html",
-        {"rows": rows, "choice": choice, "charts": charts, "anchor": anchor},
+        {"rows": rows, "choice": choice, "charts": charts, "anchor": anchor, "page": page},
     )
