@@ -4,6 +4,7 @@ whatever the number of indicators or years."""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from indicators.choices import ResponsibilityRole
 from indicators.models import (
     AssignedTarget,
     FrameworkEdition,
+    Indicator,
     IndicatorValue,
     Region,
     Responsibility,
@@ -45,6 +47,14 @@ def _bilingual(message_factory) -> tuple[str, str]:
 
 
 def _rules(criterion) -> tuple[RuleSpec, ...]:
+    # Kept on the criterion: a batch shares one catalogue read among all its regions.
+    cached = getattr(criterion, "_rule_specs", None)
+    if cached is None:
+        cached = criterion._rule_specs = _rule_specs(criterion)
+    return cached
+
+
+def _rule_specs(criterion) -> tuple[RuleSpec, ...]:
     return tuple(
         RuleSpec(
             kind=r.kind,
@@ -258,23 +268,31 @@ def _indicator_specs(cat: _Catalogue, applies, data: _RegionData, year: int, edi
 
 
 def _not_applicable(answer: selectors.Applicability) -> tuple[str, str] | None:
-    ind = answer.indicator
-    if answer.not_applicable == "declared":
-        reason = answer.declared_reason
-        return _bilingual(lambda: _("Declared not applicable: %(reason)s") % {"reason": reason})
-    if answer.not_applicable == "scope":
-        return _bilingual(
-            lambda: (
-                _("Applies to %(scope)s only, not to this region.")
-                % {"scope": ind.get_scope_display()}
-            )
-        )
-    if answer.not_applicable == "no_criterion":
-        return _bilingual(
-            lambda: _("No criterion applies to this class of region (e.g. coastal only).")
+    if answer.not_applicable in ("declared", "scope", "no_criterion"):
+        return _not_applicable_text(
+            answer.not_applicable, answer.declared_reason, answer.indicator.scope
         )
     # "parent": the engine passes a parent's reason down to its children itself.
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _not_applicable_text(kind: str, reason: str, scope: str) -> tuple[str, str]:
+    """Both languages of a not-applicable reason; the same few texts recur for every region
+    of a province, and activating a language twice per indicator was most of the input's
+    cost."""
+    if kind == "declared":
+        return _bilingual(lambda: _("Declared not applicable: %(reason)s") % {"reason": reason})
+    if kind == "scope":
+        return _bilingual(
+            lambda: (
+                _("Applies to %(scope)s only, not to this region.")
+                % {"scope": Indicator(scope=scope).get_scope_display()}
+            )
+        )
+    return _bilingual(
+        lambda: _("No criterion applies to this class of region (e.g. coastal only).")
+    )
 
 
 def _spec(

@@ -116,7 +116,8 @@ class ScorecardView(APIView):
     )
     def get(self, request, code: str):
         regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
-        region = get_object_or_404(regions, code=code)
+        # The edition with the region: one query fewer on the short path.
+        region = get_object_or_404(regions.select_related("edition"), code=code)
         query = ScorecardQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
