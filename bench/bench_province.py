@@ -245,9 +245,7 @@ def main() -> None:
     print(machine())
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     print(f"regions with data: {regions}; value rows for the national edition: {rows}")
-    print(
-        f"score {regions} regions (build inputs + engine): {score_ms:.0f} ms; SQL fetch: {sql_ms:.1f} ms"
-    )
+    print(f"score {regions} regions (inputs + engine): {score_ms:.0f} ms; SQL: {sql_ms:.1f} ms")
     for name, ms in http.items():
         print(f"p50 {name}: {ms:.2f} ms")
     print(
