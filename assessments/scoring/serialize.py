@@ -45,7 +45,7 @@ def fingerprint(inp: AssessmentInput) -> str:
     window = window_years(inp.year, inp.pass_rule.window_years)
     counted = counted_vetoes(inp.veto_events, window, inp.assessed_on)
     hashed = dataclasses.replace(inp, assessed_on=None, veto_events=counted)
-    payload = {"engine": ENGINE_VERSION, "input": _plain(hashed, _canonical_decimal)}
+    payload = {"engine": ENGINE_VERSION, "input": _plain_input(hashed)}
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -76,6 +76,26 @@ def result_from_dict(data: dict[str, Any]) -> AssessmentResult:
         summary=data.get("summary", ""),
         summary_en=data.get("summary_en", ""),
     )
+
+
+# The plain form of the last indicators hashed: the inputs of one region-year in both modes
+# share their indicators tuple, so the second fingerprint of the pair reuses the first's walk.
+_last_indicators: tuple[Any, Any] = (None, None)
+
+
+def _plain_input(inp: AssessmentInput) -> dict[str, Any]:
+    global _last_indicators
+    seen, plain = _last_indicators
+    if seen is not inp.indicators:
+        plain = _plain(inp.indicators, _canonical_decimal)
+        _last_indicators = (inp.indicators, plain)
+    out = {
+        name: _plain(getattr(inp, name), _canonical_decimal)
+        for name in _field_names(type(inp), inp)
+        if name != "indicators"
+    }
+    out["indicators"] = plain
+    return out
 
 
 def _canonical_decimal(number: Decimal) -> str:
