@@ -154,7 +154,7 @@ def indicator(request, region: str, edition: str, code: str):
     mode = request.GET.get("mode", Mode.OFFICIAL)
     mode = mode if mode in Mode.values else Mode.OFFICIAL
     scores_visible = scope.reads_scores
-    statuses = {}
+    statuses, projections, projected_year = {}, {}, None
     if scores_visible:
         years = sorted(selectors.data_years([region_obj]))
         cards = selectors.scorecards(
@@ -163,13 +163,22 @@ def indicator(request, region: str, edition: str, code: str):
         for year in years:
             result = cards[(region_obj.pk, year)].result
             statuses[year] = next((i for i in result.indicators if i.code == code), None)
-    charts = _indicator_charts(detail, statuses)
+        # Projected from the region's assessment year (the latest year shown if it has none).
+        projected_year = indicator_selectors.default_year(region_obj)
+        if projected_year not in statuses and statuses:
+            projected_year = max(statuses)
+        if projected_year in statuses:
+            result = cards[(region_obj.pk, projected_year)].result
+            projections = {i.code: i.projection for i in result.indicators if i.projection}
+    charts = _indicator_charts(detail, statuses, projections)
     context = {
         "region": region_obj,
         "edition": edition_obj,
         "indicator": ind,
         "detail": detail,
         "statuses": statuses,
+        "projections": projections,
+        "projected_year": projected_year,
         "mode": mode,
         "charts": charts,
         "scores_visible": scores_visible,
@@ -178,9 +187,10 @@ def indicator(request, region: str, edition: str, code: str):
     return render(request, "dashboard/indicator.html", context)
 
 
-def _indicator_charts(detail: dict, statuses: dict) -> dict:
+def _indicator_charts(detail: dict, statuses: dict, projections: dict) -> dict:
     """One chart per sub-indicator: values by year, with the threshold or the assigned
-    targets drawn as a line."""
+    targets drawn as a line, and the projection (dashed) from the latest value to the target
+    year."""
     charts = []
     for leaf in detail["leaves"]:
         element = leaf.data_element
@@ -192,7 +202,9 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
         targets = {} if leaf.is_computed else detail["targets"].get(leaf.data_element_id, {})
         if not values and not targets:
             continue
-        known = set(values) | set(targets) | set(statuses)
+        projection = None if leaf.is_computed else projections.get(leaf.code)
+        path = _projection_path(projection)
+        known = set(values) | set(targets) | set(statuses) | set(path)
         # Every year in between, so that a missing year shows as a gap in the line.
         years = list(range(min(known), max(known) + 1))
         criterion = detail["criteria"].get(leaf.pk)
@@ -216,12 +228,27 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
                     bool(y in values and values[y].status == ValueStatus.APPROVED) for y in years
                 ],
                 "targets": [float(targets[y]) if y in targets else None for y in years],
+                "projection": [path.get(y) for y in years] if path else None,
                 "threshold": threshold,
                 "thresholdLabel": criterion.target_text if criterion else "",
-                "labels": {"value": _("value"), "target": _("assigned target")},
+                "labels": {
+                    "value": _("value"),
+                    "target": _("assigned target"),
+                    "projection": _("projection"),
+                },
             }
         )
     return {"series": charts}
+
+
+def _projection_path(projection) -> dict[int, float]:
+    """Year → value of the dashed projection: the latest counted value, then the projected
+    values up to the target year."""
+    if projection is None or not projection.projected:
+        return {}
+    path = {projection.latest_year: float(projection.latest_value)}
+    path.update((year, float(value)) for year, value in projection.projected)
+    return path
 
 
 @login_required
