@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
+from actions import permissions as action_permissions
+from actions import selectors as action_selectors
 from assessments import selectors
 from assessments.choices import Mode
 from dashboard import selectors as pages
@@ -132,6 +134,10 @@ def overview(request, region: str):
         ),
         "charts": charts,
         "codes": {i.code: i for i in indicators},
+        "actions": action_selectors.actions_by_indicator(
+            request.user, region_obj, choice.edition, timezone.localdate()
+        ),
+        "may_create_actions": action_permissions.may_create(request.user, region_obj.pk),
     }
     return render(request, "dashboard/overview.html", context)
 
@@ -183,6 +189,11 @@ def indicator(request, region: str, edition: str, code: str):
         "charts": charts,
         "scores_visible": scores_visible,
         "back": reverse("overview", kwargs={"region": region}) + f"?edition={edition}",
+        "actions": action_selectors.actions_for_indicator(
+            request.user, region_obj, ind, timezone.localdate()
+        ),
+        "may_create_action": action_permissions.may_create(request.user, region_obj.pk)
+        and action_selectors.gap_of(statuses.get(projected_year)) is not None,
     }
     return render(request, "dashboard/indicator.html", context)
 
@@ -258,7 +269,9 @@ def department(request, region: str, code: str):
     dept = get_object_or_404(departments, region=region_obj, code=code)
     choice = Choice(request, region_obj)
     years = choice.edition.window(choice.year)
-    rows = pages.department_rows(region_obj, dept, choice.edition, years, timezone.localdate())
+    today = timezone.localdate()
+    rows = pages.department_rows(region_obj, dept, choice.edition, years, today)
+    actions = action_selectors.department_actions(request.user, dept, today)
     context = {
         "region": region_obj,
         "department": dept,
@@ -272,8 +285,11 @@ def department(request, region: str, code: str):
             for cell in row["cells"]
             if cell["lead"] and cell["status"] in ("missing", "draft", "returned")
         ),
-        "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"]),
+        # Overdue values, and overdue corrective actions the department leads.
+        "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"])
+        + sum(1 for a in actions if a.overdue and a.lead_department_id == dept.pk),
         "may_enter": scope_of(request.user).enters_values,
+        "actions": actions,
     }
     return render(request, "dashboard/department.html", context)
 

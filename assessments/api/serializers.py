@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from assessments.choices import Progress
 from assessments.models import AssessmentSnapshot
 
 
@@ -99,23 +100,12 @@ class ProjectedValueSerializer(serializers.Serializer):
     value = serializers.DecimalField(max_digits=24, decimal_places=4)
 
 
-PROGRESS = [
-    "target_achieved",
-    "on_track",
-    "acceleration_needed",
-    "limited_progress",
-    "deterioration",
-    "insufficient_data",
-    "not_applicable",
-]
-
-
 class ProjectionSerializer(serializers.Serializer):
     """Statistics Canada's progress measure as Open SDG implements it: the ratio R of the
     observed compound annual growth (or, near zero, linear slope) to the one needed to reach
     the threshold by the target year (the application year)."""
 
-    status = serializers.ChoiceField(choices=PROGRESS)
+    status = serializers.ChoiceField(choices=Progress.choices)
     method = serializers.ChoiceField(choices=["cagr", "linear"], allow_null=True)
     operator = serializers.CharField(allow_null=True)
     target = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
