@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "open", _("open")
+    OPEN = "open", _("not started")
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     VERIFIED = "verified", _("verified")
