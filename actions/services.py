@@ -28,6 +28,7 @@ from indicators.models.values import (
     YEAR_MAX,
     YEAR_MIN,
 )
+from zhonglou.errors import ConflictError
 
 # What the lead department may move an action to, from where (verifying is the reviewers').
 CLERK_TRANSITIONS = {
@@ -120,11 +121,13 @@ def action_create(
                 )
             }
         )
-    if CorrectiveAction.objects.filter(
+    active = CorrectiveAction.objects.filter(
         region=region, indicator=indicator, status__in=[s.value for s in ACTIVE]
-    ).exists():
-        raise ValidationError(
-            _("This indicator already has a corrective action that is not verified.")
+    ).first()
+    if active is not None:
+        raise ConflictError(
+            _("This indicator already has a corrective action that is not verified."),
+            params={"id": active.pk},
         )
     supporting = _departments(region, lead_department, supporting_departments)
     steps = _milestones(milestones)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -16,7 +16,16 @@ from actions.api import serializers as s
 from actions.filtersets import ActionFilter
 from indicators import selectors as indicator_selectors
 from indicators.models import Department, FrameworkEdition, Indicator
-from zhonglou.api.errors import READ_ERRORS, WRITE_ERRORS
+from zhonglou.api.errors import ERRORS, LIST_ERRORS, READ_ERRORS, ErrorSerializer
+
+WRITE_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(
+        ErrorSerializer,
+        description="The indicator already has a corrective action that is not verified "
+        "(its id in details).",
+    ),
+}
 
 
 def _department(region, code: str, field: str) -> Department:
@@ -29,7 +38,7 @@ def _department(region, code: str, field: str) -> Department:
 @extend_schema_view(
     list=extend_schema(
         summary="Corrective actions (整改任务) you may read",
-        responses={200: s.ActionSerializer, **READ_ERRORS},
+        responses={200: s.ActionSerializer, **LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One corrective action with its milestones and progress notes",

@@ -186,3 +186,10 @@ def test_the_list_answers_in_a_constant_number_of_queries(make_action, catalogue
     with CaptureQueriesContext(connection) as four:
         assert client.get(URL).json()["count"] == 4
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_a_second_active_action_on_the_same_gap_is_a_conflict(make_action, catalogue, reviewer):
+    first = make_action(indicator=Indicator.objects.get(edition=catalogue, code="25"))
+    response = session_client(reviewer).post(URL, NEW, format="json")
+    assert response.status_code == 409
+    assert response.json()["details"]["id"] == first.pk
