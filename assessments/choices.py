@@ -11,3 +11,4 @@ from zhonglou.choices import text_choices
 Mode = text_choices(types.Mode, __name__)
 Status = text_choices(types.Status, __name__)
 Verdict = text_choices(types.Verdict, __name__)
+Progress = text_choices(types.Progress, __name__)

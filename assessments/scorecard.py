@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.scoring import IndicatorResult, MissingItem, MissingPiece
+from assessments.scoring import IndicatorResult, MissingItem, MissingPiece, Projection
 from assessments.selectors import Scorecard
 
 
@@ -99,6 +99,36 @@ def indicator_row(i: IndicatorResult) -> dict:
         "source": list(i.sources),
         "departments": list(i.departments),
         "missing": [piece_row(p) for p in i.missing],
+        "projection": projection_row(i.projection),
+    }
+
+
+def projection_row(p: Projection | None) -> dict | None:
+    """The progress measure (assessments.scoring.projection) with its method, thresholds and
+    inputs; null on parents and on indicators that do not apply."""
+    if p is None:
+        return None
+    return {
+        "status": p.status.value,
+        "method": p.method or None,
+        "operator": p.operator or None,
+        "target": _number(p.target),
+        "target_year": p.target_year,
+        "direction": p.direction or None,
+        "years": list(p.years),
+        "base_year": p.base_year,
+        "base_value": _number(p.base_value),
+        "latest_year": p.latest_year,
+        "latest_value": _number(p.latest_value),
+        "observed_rate": _number(p.observed_rate),
+        "required_rate": _number(p.required_rate),
+        "ratio": _number(p.ratio),
+        "thresholds": {
+            "on_track": _number(p.thresholds[0]),
+            "acceleration_needed": _number(p.thresholds[1]),
+            "limited_progress": _number(p.thresholds[2]),
+        },
+        "projected": [{"year": year, "value": _number(value)} for year, value in p.projected],
     }
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
+from actions import permissions as action_permissions
+from actions import selectors as action_selectors
 from assessments import selectors
 from assessments.choices import Mode
 from dashboard import selectors as pages
@@ -133,6 +135,10 @@ def overview(request, region: str):
         ),
         "charts": charts,
         "codes": {i.code: i for i in indicators},
+        "actions": action_selectors.actions_by_indicator(
+            request.user, region_obj, choice.edition, timezone.localdate()
+        ),
+        "may_create_actions": action_permissions.may_create(request.user, region_obj.pk),
     }
     return render(request, "dashboard/overview.html", context)
 
@@ -155,7 +161,7 @@ def indicator(request, region: str, edition: str, code: str):
     mode = request.GET.get("mode", Mode.OFFICIAL)
     mode = mode if mode in Mode.values else Mode.OFFICIAL
     scores_visible = scope.reads_scores
-    statuses = {}
+    statuses, projections, projected_year = {}, {}, None
     if scores_visible:
         years = sorted(selectors.data_years([region_obj]))
         cards = selectors.scorecards(
@@ -164,24 +170,39 @@ def indicator(request, region: str, edition: str, code: str):
         for year in years:
             result = cards[(region_obj.pk, year)].result
             statuses[year] = next((i for i in result.indicators if i.code == code), None)
-    charts = _indicator_charts(detail, statuses)
+        # Projected from the region's assessment year (the latest year shown if it has none).
+        projected_year = indicator_selectors.default_year(region_obj)
+        if projected_year not in statuses and statuses:
+            projected_year = max(statuses)
+        if projected_year in statuses:
+            result = cards[(region_obj.pk, projected_year)].result
+            projections = {i.code: i.projection for i in result.indicators if i.projection}
+    charts = _indicator_charts(detail, statuses, projections)
     context = {
         "region": region_obj,
         "edition": edition_obj,
         "indicator": ind,
         "detail": detail,
         "statuses": statuses,
+        "projections": projections,
+        "projected_year": projected_year,
         "mode": mode,
         "charts": charts,
         "scores_visible": scores_visible,
         "back": reverse("overview", kwargs={"region": region}) + f"?edition={edition}",
+        "actions": action_selectors.actions_for_indicator(
+            request.user, region_obj, ind, timezone.localdate()
+        ),
+        "may_create_action": action_permissions.may_create(request.user, region_obj.pk)
+        and action_selectors.gap_of(statuses.get(projected_year)) is not None,
     }
     return render(request, "dashboard/indicator.html", context)
 
 
-def _indicator_charts(detail: dict, statuses: dict) -> dict:
+def _indicator_charts(detail: dict, statuses: dict, projections: dict) -> dict:
     """One chart per sub-indicator: values by year, with the threshold or the assigned
-    targets drawn as a line."""
+    targets drawn as a line, and the projection (dashed) from the latest value to the target
+    year."""
     charts = []
     for leaf in detail["leaves"]:
         element = leaf.data_element
@@ -193,7 +214,9 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
         targets = {} if leaf.is_computed else detail["targets"].get(leaf.data_element_id, {})
         if not values and not targets:
             continue
-        known = set(values) | set(targets) | set(statuses)
+        projection = None if leaf.is_computed else projections.get(leaf.code)
+        path = _projection_path(projection)
+        known = set(values) | set(targets) | set(statuses) | set(path)
         # Every year in between, so that a missing year shows as a gap in the line.
         years = list(range(min(known), max(known) + 1))
         criterion = detail["criteria"].get(leaf.pk)
@@ -217,12 +240,27 @@ def _indicator_charts(detail: dict, statuses: dict) -> dict:
                     bool(y in values and values[y].status == ValueStatus.APPROVED) for y in years
                 ],
                 "targets": [float(targets[y]) if y in targets else None for y in years],
+                "projection": [path.get(y) for y in years] if path else None,
                 "threshold": threshold,
                 "thresholdLabel": criterion.target_text if criterion else "",
-                "labels": {"value": _("value"), "target": _("assigned target")},
+                "labels": {
+                    "value": _("value"),
+                    "target": _("assigned target"),
+                    "projection": _("projection"),
+                },
             }
         )
     return {"series": charts}
+
+
+def _projection_path(projection) -> dict[int, float]:
+    """Year → value of the dashed projection: the latest counted value, then the projected
+    values up to the target year."""
+    if projection is None or not projection.projected:
+        return {}
+    path = {projection.latest_year: float(projection.latest_value)}
+    path.update((year, float(value)) for year, value in projection.projected)
+    return path
 
 
 @login_required
@@ -232,7 +270,9 @@ def department(request, region: str, code: str):
     dept = get_object_or_404(departments, region=region_obj, code=code)
     choice = Choice(request, region_obj)
     years = choice.edition.window(choice.year)
-    rows = pages.department_rows(region_obj, dept, choice.edition, years, timezone.localdate())
+    today = timezone.localdate()
+    rows = pages.department_rows(region_obj, dept, choice.edition, years, today)
+    actions = action_selectors.department_actions(request.user, dept, today)
     context = {
         "region": region_obj,
         "department": dept,
@@ -246,8 +286,11 @@ def department(request, region: str, code: str):
             for cell in row["cells"]
             if cell["lead"] and cell["status"] in ("missing", "draft", "returned")
         ),
-        "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"]),
+        # Overdue values, and overdue corrective actions the department leads.
+        "overdue": sum(1 for row in rows for cell in row["cells"] if cell["overdue"])
+        + sum(1 for a in actions if a.overdue and a.lead_department_id == dept.pk),
         "may_enter": scope_of(request.user).enters_values,
+        "actions": actions,
     }
     return render(request, "dashboard/department.html", context)
 

@@ -121,6 +121,7 @@ def test_scorecard_explains_each_indicator(as_reviewer, demo):
         "source",
         "departments",
         "missing",
+        "projection",
     }
     assert straw["status"] == "met" and straw["value_text"] == "97%"
     assert straw["value"] == "97.0000" and straw["unit"] == "%"
@@ -130,6 +131,41 @@ def test_scorecard_explains_each_indicator(as_reviewer, demo):
     assert straw["source"] == [REPORT]
     assert straw["departments"] == ["钟楼区农业农村局"]
     assert rows["1"]["value"] is True and rows["1"]["value_text"] == "是"  # a yes/no item
+
+
+def test_scorecard_projects_each_indicator_with_its_method_thresholds_and_inputs(
+    as_reviewer, zhonglou
+):
+    """25.1 (≥ 90) at 80, 84, 88.2 in 2019–2021: observed growth 5 % a year, required
+    (90/80) ** (1/3) − 1 = 4.00 % to reach 90 by 2022, R = 0.05 / 0.040042 = 1.2487: on track."""
+    for year, value in [(2019, "80"), (2020, "84"), (2021, "88.2")]:
+        make_value(zhonglou, STRAW, year, value=value, status=ValueStatus.APPROVED)
+    make_value(zhonglou, FILM, 2021, value="88", status=ValueStatus.APPROVED)
+    rows = by_code(as_reviewer.get(URL, {"year": 2021}).json())
+    straw = rows["25.1"]["projection"]
+    assert straw["status"] == "on_track" and straw["method"] == "cagr"
+    assert straw["operator"] == ">=" and Decimal(straw["target"]) == 90
+    assert straw["target_year"] == 2022 and straw["direction"] == 1
+    assert straw["years"] == [2019, 2020, 2021]
+    assert (straw["base_year"], Decimal(straw["base_value"])) == (2019, 80)
+    assert (straw["latest_year"], Decimal(straw["latest_value"])) == (2021, Decimal("88.2"))
+    assert Decimal(straw["observed_rate"]) == Decimal("0.05")
+    assert Decimal(straw["required_rate"]) == Decimal("0.040042")
+    assert Decimal(straw["ratio"]) == Decimal("1.248692")
+    assert {k: Decimal(v) for k, v in straw["thresholds"].items()} == {
+        "on_track": Decimal("0.95"),
+        "acceleration_needed": Decimal("0.6"),
+        "limited_progress": 0,
+    }
+    assert [(p["year"], Decimal(p["value"])) for p in straw["projected"]] == [
+        (2021, Decimal("88.2")),
+        (2022, Decimal("92.61")),
+    ]
+    film = rows["25.3"]["projection"]
+    assert film["status"] == "insufficient_data" and film["years"] == [2021]
+    assert film["ratio"] is None and film["projected"] == []
+    assert rows["25"]["projection"] is None  # a parent
+    assert rows["1"]["projection"]["status"] == "not_applicable"  # a yes/no item
 
 
 def test_scorecard_lists_what_is_missing_and_who_owes_it(as_reviewer, demo):

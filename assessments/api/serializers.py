@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from assessments.choices import Progress
 from assessments.models import AssessmentSnapshot
 
 
@@ -88,6 +89,42 @@ class MissingSerializer(serializers.Serializer):
     pieces = MissingPieceSerializer(many=True)
 
 
+class ProjectionThresholdsSerializer(serializers.Serializer):
+    on_track = serializers.DecimalField(max_digits=8, decimal_places=6)
+    acceleration_needed = serializers.DecimalField(max_digits=8, decimal_places=6)
+    limited_progress = serializers.DecimalField(max_digits=8, decimal_places=6)
+
+
+class ProjectedValueSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=24, decimal_places=4)
+
+
+class ProjectionSerializer(serializers.Serializer):
+    """Statistics Canada's progress measure as Open SDG implements it: the ratio R of the
+    observed compound annual growth (or, near zero, linear slope) to the one needed to reach
+    the threshold by the target year (the application year)."""
+
+    status = serializers.ChoiceField(choices=Progress.choices)
+    method = serializers.ChoiceField(choices=["cagr", "linear"], allow_null=True)
+    operator = serializers.CharField(allow_null=True)
+    target = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+    target_year = serializers.IntegerField(allow_null=True)
+    direction = serializers.IntegerField(
+        allow_null=True, help_text="+1: the value should rise to the target; -1: fall to it."
+    )
+    years = serializers.ListField(child=serializers.IntegerField())
+    base_year = serializers.IntegerField(allow_null=True)
+    base_value = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+    latest_year = serializers.IntegerField(allow_null=True)
+    latest_value = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+    observed_rate = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+    required_rate = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+    ratio = serializers.DecimalField(max_digits=24, decimal_places=6, allow_null=True)
+    thresholds = ProjectionThresholdsSerializer()
+    projected = ProjectedValueSerializer(many=True)
+
+
 class ScoredIndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
     parent = serializers.CharField(allow_null=True)
@@ -113,6 +150,7 @@ class ScoredIndicatorSerializer(serializers.Serializer):
     source = serializers.ListField(child=serializers.CharField())
     departments = serializers.ListField(child=serializers.CharField())
     missing = MissingPieceSerializer(many=True)
+    projection = ProjectionSerializer(allow_null=True)
 
 
 class NamedSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from assessments.scoring import text
+from assessments.scoring import projection, text
 from assessments.scoring.rules import LeafEvaluation, Value, build_series, combine, evaluate_leaf
 from assessments.scoring.text import Counts, Text
 from assessments.scoring.types import (
@@ -196,6 +196,7 @@ def _result(spec: IndicatorSpec, **fields) -> IndicatorResult:
         "gap_text": "",
         "gap_text_en": "",
         "missing_years": (),
+        "projection": None,
     }
     merged = base | fields
     value = merged["value"]
@@ -244,6 +245,12 @@ def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation, inp: AssessmentInput) -> _N
         explanation_en=explanation.en,
         missing_years=leaf.missing_years,
         missing=pieces,
+        projection=projection.project(
+            spec.rules,
+            build_series(spec, inp.mode, _window(inp)).counted,
+            inp.year,
+            numeric=spec.value_kind != "boolean",
+        ),
     )
     return _Node(result)
 

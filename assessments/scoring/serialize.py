@@ -21,6 +21,8 @@ from assessments.scoring.types import (
     MissingPiece,
     Mode,
     Owner,
+    Progress,
+    Projection,
     Status,
     Verdict,
     VetoEvent,
@@ -32,7 +34,8 @@ from assessments.scoring.types import (
 # veto events up to the day of assessment.
 # 4: who owes each missing piece (MissingPiece, owners); drafts and returned values are
 # missing, owed by their department.
-ENGINE_VERSION = 4
+# 5: each applicable leaf's projection (the progress measure, assessments.scoring.projection).
+ENGINE_VERSION = 5
 
 
 def fingerprint(inp: AssessmentInput) -> str:
@@ -211,4 +214,28 @@ def _indicator(data: dict[str, Any]) -> IndicatorResult:
         value_text=data.get("value_text", ""),
         sources=tuple(data.get("sources", ())),
         missing=tuple(_piece(p) for p in data.get("missing", ())),
+        projection=_projection(data.get("projection")),
+    )
+
+
+def _projection(data: dict[str, Any] | None) -> Projection | None:
+    if data is None:
+        return None
+    return Projection(
+        status=Progress(data["status"]),
+        method=data["method"],
+        operator=data["operator"],
+        target=_decimal(data["target"]),
+        target_year=data["target_year"],
+        direction=data["direction"],
+        years=tuple(data["years"]),
+        base_year=data["base_year"],
+        base_value=_decimal(data["base_value"]),
+        latest_year=data["latest_year"],
+        latest_value=_decimal(data["latest_value"]),
+        observed_rate=_decimal(data["observed_rate"]),
+        required_rate=_decimal(data["required_rate"]),
+        ratio=_decimal(data["ratio"]),
+        thresholds=tuple(Decimal(t) for t in data["thresholds"]),
+        projected=tuple((year, Decimal(value)) for year, value in data["projected"]),
     )

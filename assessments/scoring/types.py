@@ -71,6 +71,45 @@ class Verdict(Labelled):
     INCOMPLETE = "incomplete", "⚠", gettext_noop("incomplete data")  # 数据不全
 
 
+# The lower bound of each progress category for the ratio R of observed to required growth
+# (Statistics Canada): on track, acceleration needed, limited progress; below: deterioration.
+THRESHOLDS = (Decimal("0.95"), Decimal("0.60"), Decimal("0"))
+
+
+class Progress(Labelled):
+    """已达标 / 按期可达 / 需加快 / 进展有限 / 恶化, and why there is no category."""
+
+    TARGET_ACHIEVED = "target_achieved", "✔", gettext_noop("target achieved")
+    ON_TRACK = "on_track", "↗", gettext_noop("on track")
+    ACCELERATION_NEEDED = "acceleration_needed", "→", gettext_noop("acceleration needed")
+    LIMITED_PROGRESS = "limited_progress", "↘", gettext_noop("limited progress")
+    DETERIORATION = "deterioration", "✖", gettext_noop("deterioration")
+    INSUFFICIENT_DATA = "insufficient_data", "?", gettext_noop("fewer than three years of values")
+    NOT_APPLICABLE = "not_applicable", "–", gettext_noop("no numeric target to project against")
+
+
+@dataclass(frozen=True)
+class Projection:
+    """An indicator's progress category with everything it was computed from."""
+
+    status: Progress
+    method: str = ""  # cagr | linear; "" when there is no category to compute
+    operator: str = ""  # the threshold rule's operator
+    target: Decimal | None = None  # the threshold rule's value
+    target_year: int | None = None
+    direction: int = 0  # +1: the value should rise to the target; -1: fall to it
+    years: tuple[int, ...] = ()  # the years with a counted value the method read
+    base_year: int | None = None
+    base_value: Decimal | None = None
+    latest_year: int | None = None
+    latest_value: Decimal | None = None
+    observed_rate: Decimal | None = None  # CAGR (a fraction) or slope per year (in the unit)
+    required_rate: Decimal | None = None
+    ratio: Decimal | None = None
+    thresholds: tuple[Decimal, ...] = THRESHOLDS
+    projected: tuple[tuple[int, Decimal], ...] = ()  # (year, value): the assessment year, the next
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     """One rule of the criterion that applies (see indicators.choices.RuleKind)."""
@@ -196,6 +235,8 @@ class IndicatorResult:
     value_text: str = ""  # the counted value as people read it: "97%", "36.9 μg/m³", "是"
     sources: tuple[str, ...] = ()  # source citations of the values the rules used
     missing: tuple[MissingPiece, ...] = ()  # what it lacks, for missing or pending results
+    # Where the value is heading (assessments.scoring.projection): applicable leaves only.
+    projection: Projection | None = None
 
 
 @dataclass(frozen=True)

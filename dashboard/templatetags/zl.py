@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from assessments.choices import Status, Verdict
+from assessments.choices import Progress, Status, Verdict
 from indicators.choices import ValueState
 from zhonglou.bilingual import localized, localized_list
 from zhonglou.choices import icon_and_word
@@ -45,6 +45,12 @@ def value_status_badge(status: str) -> str:
 
 
 @register.simple_tag
+def progress_badge(status: str) -> str:
+    """已达标 / 按期可达 / 需加快 / 进展有限 / 恶化 (assessments.scoring.projection)."""
+    return _badge("progress", status, Progress)
+
+
+@register.simple_tag
 def verdict_label(verdict: str) -> str:
     return capfirst(icon_and_word(Verdict, verdict)[1])
 
@@ -76,3 +82,21 @@ def get_item(mapping, key):
 @register.filter
 def join_years(years) -> str:
     return ", ".join(str(y) for y in years or [])
+
+
+@register.filter
+def signed_pct(rate, decimals: int = 2) -> str:
+    """A growth rate (a fraction) as a signed percentage: 0.05 → +5.00%."""
+    if rate in (None, ""):
+        return "—"
+    value = (Decimal(rate) * 100).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{'+' if value > 0 else ''}{number_format(value, decimal_pos=decimals)}%"
+
+
+@register.filter
+def plain(number) -> str:
+    """A decimal without trailing zeros: 88.2000 → 88.2, 90 → 90."""
+    if number in (None, ""):
+        return "—"
+    number = Decimal(number)
+    return "0" if number == 0 else f"{number.normalize():f}"

@@ -258,3 +258,48 @@ def test_outsider_sees_no_zhonglou_snapshot_in_the_admin(demo, leader, outsider,
     browse(leader).get(OVERVIEW)
     page = browse(outsider).get(reverse("admin:assessments_assessmentsnapshot_changelist"))
     assert "钟楼区" not in page.content.decode()
+
+
+def _chart_data(page: str) -> dict:
+    import json
+
+    start = page.index('<script id="chart-data" type="application/json">')
+    body = page[page.index(">", start) + 1 : page.index("</script>", start)]
+    return json.loads(body)
+
+
+def test_indicator_page_shows_the_projection_its_method_thresholds_and_inputs(
+    zhonglou, leader, browse
+):
+    from indicators.choices import ValueStatus
+    from tests.api_helpers import STRAW as STRAW_KEY
+    from tests.api_helpers import make_value
+
+    for year, value in [(2019, "80"), (2020, "84"), (2021, "88.2")]:
+        make_value(zhonglou, STRAW_KEY, year, value=value, status=ValueStatus.APPROVED)
+    page = browse(leader, "en").get(STRAW).content.decode()
+    block = page[page.index('id="projection-25.1"') :]
+    block = block[: block.index("</div>")]
+    assert 'data-progress="on_track"' in block
+    assert "Compound annual growth rate" in block
+    assert "+5.00%" in block and "+4.00%" in block  # observed, needed
+    assert "124.9%" in block  # R
+    assert "2021: 88.2；2022: 92.61" in block
+    assert "2019: 80 → 2021: 88.2" in block
+    assert "R ≥ 95%" in block  # the thresholds
+    chart = _chart_data(page)["series"][0]
+    assert chart["years"] == ["2019", "2020", "2021", "2022"]
+    assert chart["projection"] == [None, None, 88.2, 92.61]
+    assert chart["threshold"] == 90.0
+
+
+def test_an_indicator_with_one_year_of_values_says_it_cannot_be_projected(demo, leader, browse):
+    page = browse(leader, "en").get(STRAW).content.decode()
+    assert 'data-progress="insufficient_data"' in page
+    assert "Only 1 year of values: a projection needs at least three." in page
+    assert _chart_data(page)["series"][0]["projection"] is None
+
+
+def test_a_clerk_sees_no_projection(demo, clerk_a, browse):
+    page = browse(clerk_a, "en").get(STRAW).content.decode()
+    assert 'id="projection-' not in page

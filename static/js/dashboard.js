@@ -63,7 +63,10 @@
         { name: c.labels.value, type: "line", data: c.values, connectNulls: false, symbolSize: 9,
           label: { show: true }, markLine: markLine, itemStyle: { color: "#0b5cad" } },
         { name: c.labels.target, type: "line", data: c.targets, lineStyle: { type: "dotted" }, itemStyle: { color: COLORS.pending } }
-      ]
+      ].concat(c.projection ? [
+        { name: c.labels.projection, type: "line", data: c.projection, connectNulls: false, symbol: "emptyCircle",
+          lineStyle: { type: "dashed" }, itemStyle: { color: "#0b5cad" } }
+      ] : [])
     });
   });
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "indicators",
     "assessments",
+    "actions",
     "dashboard",
     "demo",
 ]
@@ -284,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ValueStatusEnum": "indicators.choices.ValueStatus",
         "EditionStatusEnum": "indicators.choices.EditionStatus",
+        "ActionStatusEnum": "actions.choices.ActionStatus",
+        "ProgressEnum": "assessments.choices.Progress",
     },
 }
 CACHES = {"default": read_cache("CACHE_URL", "locmem://")}

@@ -1,0 +1,272 @@
+"""The corrective-action pages (create from a gap, follow, verify, evidence), their place on the
+overview, indicator and department pages, who may use them, and their query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from actions.choices import ActionStatus
+from actions.models import CorrectiveAction
+from indicators.models import Indicator
+
+pytestmark = pytest.mark.django_db
+
+REGION = "320404"
+OVERVIEW = reverse("overview", kwargs={"region": REGION}) + "?year=2021"
+NEW = reverse("action-new", kwargs={"region": REGION})
+AGRICULTURE = reverse("department", kwargs={"region": REGION, "code": "agriculture"})
+
+
+def new_url(code="25", year=2021, edition="jiangsu-county-2019") -> str:
+    return f"{NEW}?edition={edition}&year={year}&code={code}"
+
+
+def page_url(action) -> str:
+    return reverse("action", kwargs={"region": REGION, "pk": action.pk})
+
+
+@pytest.fixture
+def browse(client):
+    def as_user(user):
+        client.force_login(user)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def parent_25(catalogue):
+    return Indicator.objects.get(edition=catalogue, code="25")
+
+
+FORM = {
+    "description": "Collect the straw ledgers of every town",
+    "due_date": "2099-03-31",
+    "milestones": "2099-01-31 Ledgers collected\n2099-02-28 Figures checked",
+}
+
+
+def test_a_reviewer_creates_an_action_from_the_gap_form(browse, reviewer, agriculture, ecology):
+    client = browse(reviewer)
+    page = client.get(new_url())
+    assert page.status_code == 200
+    assert 'id="action-form"' in page.content.decode()
+    data = FORM | {"lead_department": agriculture.pk, "supporting_departments": [ecology.pk]}
+    response = client.post(new_url(), data)
+    action = CorrectiveAction.objects.get()
+    assert response.status_code == 302 and response["Location"] == page_url(action)
+    assert action.indicator.code == "25" and action.gap_status == "missing"
+    assert [m.title for m in action.milestones.all()] == ["Ledgers collected", "Figures checked"]
+
+
+def test_the_form_reports_bad_input_without_writing(browse, reviewer, agriculture):
+    client = browse(reviewer)
+    bad = FORM | {"lead_department": agriculture.pk, "milestones": "soon do it"}
+    response = client.post(new_url(), bad)
+    assert response.status_code == 200 and "start with a date" in response.content.decode()
+    response = client.post(new_url(), FORM | {"lead_department": "x", "due_date": "31/03"})
+    assert response.status_code == 200
+    assert not CorrectiveAction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("?edition=jiangsu-county-2019&year=2021&code=nope", 404),
+        ("?edition=nope&year=2021&code=25", 404),
+        ("?edition=jiangsu-county-2019&year=abc&code=25", 200),
+        ("?edition=jiangsu-county-2019&year=99999&code=25", 200),
+        ("", 404),
+    ],
+)
+def test_bad_parameters_are_never_a_500(browse, reviewer, query, status):
+    assert browse(reviewer).get(NEW + query).status_code == status
+
+
+@pytest.mark.parametrize(("user", "status"), [("leader", 403), ("clerk_a", 403), ("outsider", 404)])
+def test_only_a_reviewer_of_the_region_opens_the_form(browse, request, user, status):
+    client = browse(request.getfixturevalue(user))
+    assert client.get(new_url()).status_code == status
+    assert client.post(new_url(), FORM).status_code == status
+    assert not CorrectiveAction.objects.exists()
+
+
+def test_anonymous_is_sent_to_log_in(client, make_action):
+    assert client.get(new_url()).status_code == 302
+    assert client.get(page_url(make_action())).status_code == 302
+
+
+def test_a_met_indicator_offers_no_form(browse, reviewer, zhonglou):
+    from indicators.choices import ValueStatus
+    from tests.factories import make_value
+
+    make_value(zhonglou, "straw_utilization_rate", 2021, value="97", status=ValueStatus.APPROVED)
+    page = browse(reviewer).get(new_url("25.1")).content.decode()
+    assert 'id="no-gap"' in page and 'id="action-form"' not in page
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [("reviewer", 200), ("leader", 200), ("clerk_a", 200), ("clerk_b", 200), ("outsider", 404)],
+)
+def test_who_reads_an_action(browse, make_action, request, user, status):
+    action = make_action()  # agriculture leads, ecology (clerk_b) supports
+    assert browse(request.getfixturevalue(user)).get(page_url(action)).status_code == status
+
+
+def test_a_clerk_of_an_uninvolved_department_gets_404(browse, make_action, clerk_b):
+    action = make_action(supporting_departments=[])
+    assert browse(clerk_b).get(page_url(action)).status_code == 404
+    assert (
+        browse(clerk_b).post(page_url(action), {"op": "status", "status": "done"}).status_code
+        == 404
+    )
+
+
+def test_the_lead_clerk_updates_and_reports_with_evidence(browse, make_action, clerk_a, reviewer):
+    action = make_action()
+    client = browse(clerk_a)
+    page = client.get(page_url(action)).content.decode()
+    assert 'id="status-form"' in page and 'id="verify-form"' not in page
+    evidence = SimpleUploadedFile("台账.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    client.post(page_url(action), {"op": "note", "text": "Ledgers in", "evidence": evidence})
+    client.post(
+        page_url(action), {"op": "milestone", "milestone": action.milestones.get().pk, "done": "on"}
+    )
+    client.post(page_url(action), {"op": "status", "status": "done"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE and action.milestones.get().done
+    note = action.notes.get()
+    assert note.evidence_name == "台账.pdf"
+    download = reverse("action-evidence", kwargs={"token": note.evidence_token})
+    assert browse(reviewer).get(download).status_code == 200
+    assert (
+        browse(reviewer).get(reverse("action-evidence", kwargs={"token": "nope"})).status_code
+        == 404
+    )
+
+
+def test_evidence_is_not_for_outsiders(browse, make_action, clerk_a, outsider):
+    action = make_action()
+    evidence = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    browse(clerk_a).post(page_url(action), {"op": "note", "text": "x", "evidence": evidence})
+    token = action.notes.get().evidence_token
+    assert (
+        browse(outsider).get(reverse("action-evidence", kwargs={"token": token})).status_code == 404
+    )
+
+
+@pytest.mark.parametrize("user", ["leader", "reviewer", "clerk_b"])
+def test_others_cannot_move_the_status(browse, make_action, request, user):
+    action = make_action()
+    response = browse(request.getfixturevalue(user)).post(
+        page_url(action), {"op": "status", "status": "done"}, follow=True
+    )
+    assert response.status_code == 200
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
+def test_a_reviewer_verifies_with_a_reason_and_a_leader_cannot(
+    browse, make_action, clerk_a, reviewer, leader
+):
+    action = make_action()
+    browse(clerk_a).post(page_url(action), {"op": "status", "status": "done"})
+    browse(leader).post(page_url(action), {"op": "verify", "reason": "fine"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.DONE
+    response = browse(reviewer).post(page_url(action), {"op": "verify"}, follow=True)
+    assert "state why the action can be closed" in response.content.decode()
+    browse(reviewer).post(page_url(action), {"op": "verify", "reason": "Documented"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.VERIFIED and action.closure_reason == "Documented"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"op": "nope"},
+        {"op": "status", "status": "x"},
+        {"op": "milestone", "milestone": "abc"},
+        {"op": "milestone", "milestone": "999999"},
+    ],
+)
+def test_bad_posts_are_messages_not_500(browse, make_action, clerk_a, data):
+    action = make_action()
+    assert browse(clerk_a).post(page_url(action), data).status_code == 302
+
+
+def test_the_overview_shows_each_gaps_action_and_status(
+    browse, make_action, parent_25, reviewer, leader
+):
+    action = make_action(indicator=parent_25)
+    page = browse(leader).get(OVERVIEW).content.decode()
+    row = page[page.index(f'href="{page_url(action)}"') - 400 :]
+    assert f"#{action.pk}" in page and 'data-action-status="open"' in row[:1200]
+    assert "Create an action" not in page  # a leader reads, does not create
+    page = browse(reviewer).get(OVERVIEW).content.decode()
+    assert "Create an action" in page  # for the other gaps
+
+
+def test_the_indicator_page_lists_its_actions_and_offers_to_create(
+    browse, make_action, reviewer, leader, zhonglou
+):
+    from indicators.choices import ValueStatus
+    from tests.factories import make_value
+
+    # A figure of 2021 makes 2021 the assessment year; 25.1 has none: a gap.
+    make_value(zhonglou, "agricultural_film_recovery_rate", 2021, status=ValueStatus.APPROVED)
+    url = reverse(
+        "indicator", kwargs={"region": REGION, "edition": "jiangsu-county-2019", "code": "25.1"}
+    )
+    page = browse(reviewer).get(url).content.decode()
+    assert 'id="indicator-actions"' in page and "Create an action" in page
+    action = make_action()
+    page = browse(leader).get(url).content.decode()
+    assert f'data-action="{action.pk}"' in page and "Create an action" not in page
+
+
+def test_the_department_page_lists_its_actions_and_counts_the_overdue(browse, make_action, clerk_a):
+    make_action(due_date=datetime.date(2020, 1, 1))
+    page = browse(clerk_a).get(AGRICULTURE + "?year=2021").content.decode()
+    assert 'id="department-actions"' in page and "overdue-action" in page
+    assert '<p class="big">! ' in page  # the overdue card counts it
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, AGRICULTURE + "?year=2021"])
+def test_pages_with_actions_answer_in_a_constant_number_of_queries(
+    browse, make_action, catalogue, leader, clerk_a, url
+):
+    client = browse(clerk_a if "dept" in url else leader)
+    make_action(indicator=Indicator.objects.get(edition=catalogue, code="25"))
+    client.get(url)
+    one = _count(client, url)
+    for code in ("26", "27"):
+        make_action(indicator=Indicator.objects.get(edition=catalogue, code=code))
+    assert _count(client, url) == one
+
+
+def test_the_action_page_answers_in_a_constant_number_of_queries(
+    browse, make_action, clerk_a, reviewer
+):
+    action = make_action()
+    client = browse(reviewer)
+    one = _count(client, page_url(action))
+    for text in ("a", "b", "c"):
+        browse(clerk_a).post(page_url(action), {"op": "note", "text": text})
+    client = browse(reviewer)
+    assert _count(client, page_url(action)) == one
