@@ -12,6 +12,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from assessments.inputs import build_input
 from assessments.models import AssessmentSnapshot
 from assessments.scoring import Mode, assess, fingerprint, result_to_dict
+from assessments.signals import verdict_changed
 from indicators import selectors
 from indicators.choices import EditionStatus
 from indicators.models import (
@@ -69,7 +70,7 @@ def snapshot_refresh(
         current.save(update_fields=["is_current"])
     try:
         with transaction.atomic():
-            return AssessmentSnapshot.objects.create(
+            created = AssessmentSnapshot.objects.create(
                 **key,
                 as_of=now,
                 input_hash=digest,
@@ -85,6 +86,25 @@ def snapshot_refresh(
     except IntegrityError:
         # A concurrent run stored the same key first; theirs is as good as ours.
         return AssessmentSnapshot.objects.get(is_current=True, **key)
+    if current is not None:
+        flipped = binding_flips(current.result, stored)
+        if current.verdict != created.verdict or flipped:
+            verdict_changed.send(
+                sender=AssessmentSnapshot, snapshot=created, previous=current, flipped=flipped
+            )
+    return created
+
+
+def binding_flips(before: dict, after: dict) -> list[str]:
+    """Codes of the binding indicators whose status changed between two stored results."""
+    old = {i["code"]: i["status"] for i in before["indicators"]}
+    return [
+        item["code"]
+        for item in after["indicators"]
+        if item.get("category") == "binding"
+        and item["code"] in old
+        and old[item["code"]] != item["status"]
+    ]
 
 
 def assessment_editions(region: Region) -> list[FrameworkEdition]:

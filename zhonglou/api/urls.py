@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("assessments.api.urls")),
     path("", include("indicators.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

@@ -17,3 +17,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # ... and the recompute after a write goes through Celery, so that it runs before the write
 # returns and the suite stays deterministic; the thread-mode tests switch to "thread".
 ASSESSMENT_RECOMPUTE = "celery"
+# Notifications are delivered through Celery too (eager here), when the write commits.
+NOTIFICATION_DELIVERY = "celery"
