@@ -6,6 +6,7 @@ nobody. A failure here is logged: it never turns a committed write into an error
 from __future__ import annotations
 
 import logging
+import threading
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -16,35 +17,39 @@ from indicators.signals import value_transitioned
 logger = logging.getLogger(__name__)
 
 
-class _Batch:
-    """The on-commit callback of one transaction, holding what it collected."""
+class _Pending:
+    """What the open transaction collected for ``handle``, handed over on commit. The flush
+    is registered with every item (one registration alone could be lost with a rolled-back
+    savepoint); the first to run takes everything, the others find nothing. Items left with
+    no flush registered belong to a transaction that rolled back: they are dropped."""
 
     def __init__(self, handle) -> None:
         self.handle = handle
-        self.items: list = []
+        self.local = threading.local()
 
-    def __call__(self) -> None:
-        try:
-            self.handle(self.items)
-        except Exception:
-            logger.exception("could not make the notifications of a committed change")
+    def items(self) -> list:
+        if not hasattr(self.local, "items"):
+            self.local.items = []
+        return self.local.items
 
+    def add(self, item) -> None:
+        items = self.items()
+        connection = transaction.get_connection()
+        if items and not any(entry[1] == self.flush for entry in connection.run_on_commit):
+            items.clear()
+        items.append(item)
+        transaction.on_commit(self.flush)
 
-def _collect(handle, item) -> None:
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        batch = _Batch(handle)
-        batch.items.append(item)
-        batch()
-        return
-    for entry in connection.run_on_commit:
-        callback = entry[1]
-        if isinstance(callback, _Batch) and callback.handle is handle:
-            callback.items.append(item)
+    def flush(self) -> None:
+        items = self.items()
+        taken = list(items)
+        items.clear()
+        if not taken:
             return
-    batch = _Batch(handle)
-    batch.items.append(item)
-    transaction.on_commit(batch)
+        try:
+            self.handle(taken)
+        except Exception:  # the change has committed: log, never raise
+            logger.exception("could not make the notifications of a committed change")
 
 
 def _workflow(items) -> None:
@@ -59,12 +64,15 @@ def _verdicts(items) -> None:
     verdict_notify(items)
 
 
+_workflow_pending = _Pending(_workflow)
+_verdict_pending = _Pending(_verdicts)
+
+
 @receiver(value_transitioned, dispatch_uid="notifications.on_value_transitioned")
 def on_value_transitioned(sender, action: str, value, actor, reason: str = "", **kwargs) -> None:
     from notifications.services import WorkflowEvent
 
-    _collect(
-        _workflow,
+    _workflow_pending.add(
         WorkflowEvent(
             action=action, value_id=value.pk, actor_id=getattr(actor, "pk", None), reason=reason
         ),
@@ -73,4 +81,4 @@ def on_value_transitioned(sender, action: str, value, actor, reason: str = "", *
 
 @receiver(verdict_changed, dispatch_uid="notifications.on_verdict_changed")
 def on_verdict_changed(sender, snapshot, **kwargs) -> None:
-    _collect(_verdicts, snapshot.pk)
+    _verdict_pending.add(snapshot.pk)

@@ -27,7 +27,7 @@ from notifications.choices import Kind
 from notifications.models import NotificationPreference, Reminder
 from zhonglou.choices import icon_and_word
 
-from .sending import absolute, notify
+from .sending import absolute, in_site_language, notify
 
 DIGEST_GAPS = 8
 
@@ -72,6 +72,7 @@ def _due_kind(cell, today: datetime.date, window) -> str | None:
 
 
 @transaction.atomic
+@in_site_language
 def reminders_send(*, today: datetime.date) -> int:
     """Remind each department's clerks of the values due in REMINDER_DAYS_BEFORE days (and
     tomorrow) and of those overdue, and its head of those overdue for ESCALATION_DAYS or

@@ -4,13 +4,14 @@ never in it), and sending one delivery."""
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
@@ -30,6 +31,17 @@ logger = logging.getLogger(__name__)
 ROBOT_KINDS = (EndpointKind.WECOM, EndpointKind.DINGTALK)
 LEASE = datetime.timedelta(minutes=5)  # a delivery being sent is not taken by another worker
 SLACK = datetime.timedelta(seconds=2)  # a retry queued with a countdown may arrive a little early
+
+
+def in_site_language(function):
+    """Messages are written in the site's language (Chinese), whoever's request they follow."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def absolute(path: str) -> str:

@@ -19,7 +19,7 @@ from indicators.models import IndicatorValue, Region, Responsibility
 from notifications.choices import Event, Kind
 from zhonglou.choices import icon_and_word
 
-from .sending import event_publish, notify
+from .sending import event_publish, in_site_language, notify
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ def _department_link(region: Region, department) -> str:
     return reverse("department", kwargs={"region": region.code, "code": department.code})
 
 
+@in_site_language
 def workflow_notify(events: list[WorkflowEvent]) -> int:
     """Notifications for the values of one committed transaction, one message per department
     and kind: returned (to the department's clerks, with the reasons), submitted (to the
@@ -138,6 +139,7 @@ def _workflow_text(kind, region, department, values, items) -> tuple[str, str]:
     return f"{title} ({region.name})", "\n".join(lines)
 
 
+@in_site_language
 def verdict_notify(snapshot_ids: list[int]) -> int:
     """Tell the region's leaders and reviewers that the official verdict of its current
     assessment year changed (or a binding indicator flipped); post the consumers'
