@@ -22,8 +22,6 @@ from notifications.api.serializers import (
 from notifications.choices import EndpointKind
 from zhonglou.api.errors import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 
-DELIVERIES_SHOWN = 100
-
 
 @extend_schema_view(
     list=extend_schema(
@@ -44,7 +42,7 @@ DELIVERIES_SHOWN = 100
     ),
     destroy=extend_schema(summary="Remove a webhook", responses={204: None, **WRITE_ERRORS}),
     deliveries=extend_schema(
-        summary="The webhook's latest 100 deliveries, newest first",
+        summary="The webhook's deliveries, newest first",
         responses={200: DeliverySerializer(many=True), **LIST_ERRORS},
     ),
 )
@@ -94,5 +92,5 @@ class WebhookViewSet(
         endpoint = self.get_object()
         if not services.may_manage_endpoint(request.user, endpoint):
             raise PermissionDenied
-        latest = endpoint.deliveries.order_by("-created_at", "-pk")[:DELIVERIES_SHOWN]
-        return Response(DeliverySerializer(latest, many=True).data)
+        page = self.paginate_queryset(endpoint.deliveries.order_by("-created_at", "-pk"))
+        return self.get_paginated_response(DeliverySerializer(page, many=True).data)

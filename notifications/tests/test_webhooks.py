@@ -131,7 +131,7 @@ def test_a_leader_registers_a_webhook_and_sees_its_secret_once(client, zhonglou,
     listed = api.get(URL).json()
     assert [w["id"] for w in listed["results"]] == [body["id"]]
     assert "secret" not in listed["results"][0]
-    assert api.get(f"{URL}{body['id']}/deliveries/").json() == []
+    assert api.get(f"{URL}{body['id']}/deliveries/").json()["results"] == []
     assert api.delete(f"{URL}{body['id']}/").status_code == 204
     assert not WebhookEndpoint.objects.exists()
 
@@ -233,7 +233,7 @@ def test_others_webhooks_and_deliveries_do_not_exist_for_a_user(
         assert api.get(f"{URL}{endpoint.pk}/deliveries/").status_code == 404
         assert api.delete(f"{URL}{endpoint.pk}/").status_code == 404
     assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()
-    own = _api(client, leader).get(f"{URL}{endpoint.pk}/deliveries/").json()
+    own = _api(client, leader).get(f"{URL}{endpoint.pk}/deliveries/").json()["results"]
     assert [d["status"] for d in own] == ["pending"]
 
 
