@@ -6,17 +6,16 @@ from celery import shared_task
 from django.utils import timezone
 
 from notifications import services
-from zhonglou.celery import app as celery_app
 
 
-@shared_task(name="notifications.deliver", ignore_result=True)
-def deliver(delivery_id: int) -> None:
+@shared_task(name="notifications.deliver", bind=True, ignore_result=True, max_retries=None)
+def deliver(self, delivery_id: int) -> None:
     """Send one delivery; after a failure, try again after the back-off the service gives
     (the delivery row counts the attempts and gives up after NOTIFICATION_MAX_ATTEMPTS)."""
     delay = services.delivery_attempt(delivery_id=delivery_id)
-    if delay is not None and not celery_app.conf.task_always_eager:
+    if delay is not None and not self.request.is_eager:
         # Eager (no broker): the beat's deliver_due, or the thread mode, tries again.
-        deliver.apply_async((delivery_id,), countdown=delay)
+        raise self.retry(countdown=delay)
 
 
 @shared_task(name="notifications.deliver_due", ignore_result=True)
