@@ -8,6 +8,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -115,19 +116,25 @@ class DeadlineAdmin(RoleAdminMixin, admin.ModelAdmin):
     def reset_selected(self, request, queryset):
         count = 0
         try:
-            for region_id in sorted({d.region_id for d in queryset}):
-                rows = [d for d in queryset if d.region_id == region_id]
-                for year in sorted({d.year for d in rows}):
-                    count += services.deadlines_set(
-                        actor=request.user,
-                        region=rows[0].region,
-                        data_elements=[d.data_element_id for d in rows if d.year == year],
-                        years=[year],
-                        due=None,
-                    )
+            with transaction.atomic():  # all or nothing, as the other bulk actions
+                count = self._reset(request, list(queryset.select_related("region")))
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return
         self.message_user(
             request, gettext("%(n)d deadlines changed.") % {"n": count}, messages.SUCCESS
         )
+
+    def _reset(self, request, deadlines) -> int:
+        count = 0
+        for region_id in sorted({d.region_id for d in deadlines}):
+            rows = [d for d in deadlines if d.region_id == region_id]
+            for year in sorted({d.year for d in rows}):
+                count += services.deadlines_set(
+                    actor=request.user,
+                    region=rows[0].region,
+                    data_elements=[d.data_element_id for d in rows if d.year == year],
+                    years=[year],
+                    due=None,
+                )
+        return count

@@ -225,3 +225,23 @@ def test_an_outsider_does_not_see_the_regions_deadlines(zhonglou, reviewer, outs
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     assert client.get(ADD).status_code == 302
+
+
+def test_the_reset_action_goes_back_to_the_defaults(zhonglou, reviewer, client):
+    services.deadlines_set(
+        actor=reviewer,
+        region=zhonglou,
+        data_elements=[element(STRAW), element(SURVEY)],
+        years=[2022],
+        due=datetime.date(2024, 1, 1),
+    )
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:indicators_deadline_changelist"),
+        {
+            "action": "reset_selected",
+            "_selected_action": list(Deadline.objects.values_list("pk", flat=True)),
+        },
+    )
+    assert response.status_code == 302
+    assert not Deadline.objects.exists()
