@@ -20,7 +20,15 @@ from django.utils import timezone
 from accounts.scope import scope_of
 from assessments.inputs import build_inputs_batch
 from assessments.models import AssessmentSnapshot
-from assessments.scoring import AssessmentResult, Mode, assess, fingerprint, result_from_dict
+from assessments.scoring import (
+    AssessmentResult,
+    IndicatorResult,
+    MissingPiece,
+    Mode,
+    assess,
+    fingerprint,
+    result_from_dict,
+)
 from indicators import selectors as indicator_selectors
 from indicators.models import FrameworkEdition, IndicatorValue, Region
 
@@ -264,3 +272,48 @@ def data_years(regions: Iterable[Region]) -> list[int]:
     if span["hi"] is None:
         return []
     return list(range(span["hi"], span["lo"] - 1, -1))
+
+
+PROBLEM_ORDER = {"not_met": 0, "missing": 1, "pending": 2}
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A top-level indicator standing in the way, with exactly what it lacks and who owes each
+    piece (the engine's MissingItem: values → their lead department or, submitted, the
+    reviewers; assigned targets → the creation office; region attributes → the administrator).
+    """
+
+    indicator: IndicatorResult
+    pieces: tuple[MissingPiece, ...]
+    owners: tuple[str, ...]
+    owners_en: tuple[str, ...]
+    missing_years: tuple[int, ...]
+
+
+def gap_list(result: AssessmentResult) -> list[Gap]:
+    """Top-level indicators standing in the way: binding first, then not met before missing."""
+    code_order = {i.code: n for n, i in enumerate(result.indicators)}
+    missing = {m.code: m for m in result.missing}
+    rows = []
+    for item in result.indicators:
+        if item.parent_code is not None or item.status.value not in PROBLEM_ORDER:
+            continue
+        owed = missing.get(item.code)
+        rows.append(
+            Gap(
+                indicator=item,
+                pieces=owed.pieces if owed else item.missing,
+                owners=owed.owners if owed else (),
+                owners_en=owed.owners_en if owed else (),
+                missing_years=owed.years if owed else item.missing_years,
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda g: (
+            g.indicator.category != "binding",
+            PROBLEM_ORDER[g.indicator.status.value],
+            code_order[g.indicator.code],
+        ),
+    )

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from assessments.inputs import build_inputs_batch
 from assessments.models import AssessmentSnapshot
 from assessments.scoring import AssessmentResult, Mode, assess, fingerprint, result_to_dict
+from assessments.signals import verdict_changed
 from indicators import selectors
 from indicators.choices import EditionStatus
 from indicators.models import (
@@ -172,7 +173,24 @@ def snapshots_write(
     except IntegrityError:
         # A concurrent run stored some of these keys first; theirs are as good as ours.
         created = [_create_or_theirs(row) for row in rows]
+    for snapshot in created:
+        _announce_change(snapshot, current, before)
     return {(s.region_id, s.year, s.mode): s for s in created}
+
+
+def _announce_change(
+    snapshot: AssessmentSnapshot, current: Mapping[Key, AssessmentSnapshot], before: dict
+) -> None:
+    """Sends ``verdict_changed`` when the new snapshot's verdict differs from the one it
+    replaces, or a binding indicator changed status between them."""
+    previous = current.get((snapshot.region_id, snapshot.year, snapshot.mode))
+    if previous is None or previous.pk not in before:
+        return
+    flipped = binding_flips(before[previous.pk], snapshot.result)
+    if previous.verdict != snapshot.verdict or flipped:
+        verdict_changed.send(
+            sender=AssessmentSnapshot, snapshot=snapshot, previous=previous, flipped=flipped
+        )
 
 
 def _create_or_theirs(row: AssessmentSnapshot) -> AssessmentSnapshot:
@@ -184,6 +202,18 @@ def _create_or_theirs(row: AssessmentSnapshot) -> AssessmentSnapshot:
         return AssessmentSnapshot.objects.get(
             is_current=True, region=row.region, edition=row.edition, year=row.year, mode=row.mode
         )
+
+
+def binding_flips(before: dict, after: dict) -> list[str]:
+    """Codes of the binding indicators whose status changed between two stored results."""
+    old = {i["code"]: i["status"] for i in before["indicators"]}
+    return [
+        item["code"]
+        for item in after["indicators"]
+        if item.get("category") == "binding"
+        and item["code"] in old
+        and old[item["code"]] != item["status"]
+    ]
 
 
 def assessment_editions(region: Region) -> list[FrameworkEdition]:

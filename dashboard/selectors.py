@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 
-from assessments.scoring import AssessmentResult, IndicatorResult, MissingPiece
+from assessments.scoring import AssessmentResult
+from assessments.selectors import Gap, gap_list  # noqa: F401  (the pages read them from here)
 from indicators import selectors as indicator_selectors
-from indicators.choices import ResponsibilityRole, ValueStatus
+from indicators.choices import ResponsibilityRole
 from indicators.models import (
     AssignedTarget,
     Criterion,
@@ -22,7 +23,6 @@ from indicators.models import (
     Responsibility,
 )
 
-PROBLEM_ORDER = {"not_met": 0, "missing": 1, "pending": 2}
 STATUS_KEYS = ("met", "not_met", "missing", "pending", "not_applicable")
 
 
@@ -49,48 +49,6 @@ def domain_counts(result: AssessmentResult, indicators: list[Indicator]) -> list
     return list(domains.values())
 
 
-@dataclass(frozen=True)
-class Gap:
-    """A top-level indicator standing in the way, with exactly what it lacks and who owes each
-    piece (the engine's MissingItem: values → their lead department or, submitted, the
-    reviewers; assigned targets → the creation office; region attributes → the administrator).
-    """
-
-    indicator: IndicatorResult
-    pieces: tuple[MissingPiece, ...]
-    owners: tuple[str, ...]
-    owners_en: tuple[str, ...]
-    missing_years: tuple[int, ...]
-
-
-def gap_list(result: AssessmentResult) -> list[Gap]:
-    """Top-level indicators standing in the way: binding first, then not met before missing."""
-    code_order = {i.code: n for n, i in enumerate(result.indicators)}
-    missing = {m.code: m for m in result.missing}
-    rows = []
-    for item in result.indicators:
-        if item.parent_code is not None or item.status.value not in PROBLEM_ORDER:
-            continue
-        owed = missing.get(item.code)
-        rows.append(
-            Gap(
-                indicator=item,
-                pieces=owed.pieces if owed else item.missing,
-                owners=owed.owners if owed else (),
-                owners_en=owed.owners_en if owed else (),
-                missing_years=owed.years if owed else item.missing_years,
-            )
-        )
-    return sorted(
-        rows,
-        key=lambda g: (
-            g.indicator.category != "binding",
-            PROBLEM_ORDER[g.indicator.status.value],
-            code_order[g.indicator.code],
-        ),
-    )
-
-
 @dataclass
 class Completeness:
     department: Department
@@ -102,35 +60,27 @@ class Completeness:
 
 
 def completeness(
-    region: Region, edition: FrameworkEdition, years: list[int], today: datetime.date
+    region: Region,
+    edition: FrameworkEdition,
+    years: list[int],
+    today: datetime.date,
+    window=None,
 ) -> list[Completeness]:
     """What each department owes for the window: one cell per data element it leads × year,
-    counted by the value's status, with the overdue ones (past the due day, not submitted).
-    Only elements the region owes count (indicator_selectors.owed_elements)."""
-    elements = indicator_selectors.owed_elements(region, edition)
-    leads = (
-        Responsibility.objects.filter(
-            region=region, role=ResponsibilityRole.LEAD, data_element_id__in=elements
-        )
-        .select_related("department")
-        .order_by("department__code")
-    )
-    status = {
-        (v.data_element_id, v.year): v.status
-        for v in IndicatorValue.objects.filter(
-            region=region, data_element_id__in=elements, year__in=years
-        ).only("data_element_id", "year", "status")
-    }
+    counted by the value's status, with the overdue ones (indicator_selectors.is_overdue:
+    in the current assessment ``window`` — read when not given —, past the deadline, not
+    submitted). Only elements the region owes count (indicator_selectors.owed_cells)."""
+    if window is None:
+        window = indicator_selectors.current_window(region, edition)
     rows: dict[int, Completeness] = {}
-    for resp in leads:
-        row = rows.setdefault(resp.department_id, Completeness(resp.department))
-        for year in years:
-            state = status.get((resp.data_element_id, year), "missing")
-            row.expected += 1
-            row.counts[state] += 1
-            unsent = state in ("missing", ValueStatus.DRAFT, ValueStatus.RETURNED)
-            if unsent and resp.due_date(year) < today:
-                row.overdue += 1
+    for cell in indicator_selectors.owed_cells(region, edition, years):
+        row = rows.setdefault(cell.department.pk, Completeness(cell.department))
+        row.expected += 1
+        row.counts[cell.status] += 1
+        if indicator_selectors.is_overdue(
+            status=cell.status, due=cell.due, year=cell.year, window=window, today=today
+        ):
+            row.overdue += 1
     return sorted(
         rows.values(), key=lambda r: (-r.overdue, -r.counts["missing"], r.department.code)
     )
@@ -196,10 +146,13 @@ def department_rows(
     edition: FrameworkEdition,
     years: list[int],
     today: datetime.date,
+    window=None,
 ) -> list[dict]:
     """What a department supplies: one row per data element (lead or supporting) the region
-    owes under ``edition``, one cell per year with the value's status, due date and whether it
-    is overdue."""
+    owes under ``edition``, one cell per year with the value's status, deadline and whether it
+    is overdue (indicator_selectors.is_overdue, in the current assessment ``window``)."""
+    if window is None:
+        window = indicator_selectors.current_window(region, edition)
     owed = indicator_selectors.owed_elements(region, edition)
     responsibilities = list(
         Responsibility.objects.filter(
@@ -214,24 +167,25 @@ def department_rows(
             region=region, data_element__in=elements, year__in=years
         )
     }
+    due_dates = indicator_selectors.due_dates(region, elements, years)
     rows = []
     for resp in sorted(responsibilities, key=lambda r: display[r.data_element_id].sort_key):
         info = display[resp.data_element_id]
+        lead = resp.role == ResponsibilityRole.LEAD
         cells = []
         for year in years:
             value = values.get((resp.data_element_id, year))
             status = value.status if value else "missing"
-            due = resp.due_date(year)
-            lead = resp.role == ResponsibilityRole.LEAD
+            due = due_dates[(resp.data_element_id, year)]
             cells.append(
                 {
                     "year": year,
                     "value": value,
                     "status": status,
                     "due": due,
-                    "overdue": lead
-                    and status in ("missing", ValueStatus.DRAFT, ValueStatus.RETURNED)
-                    and due < today,
+                    "overdue": indicator_selectors.is_overdue(
+                        status=status, due=due, year=year, window=window, today=today, lead=lead
+                    ),
                     "code": info.code,
                     "name": info.name,
                     "element": resp.data_element,
@@ -245,7 +199,7 @@ def department_rows(
                 "target": info.target,
                 "element": resp.data_element,
                 "role": resp.get_role_display(),
-                "lead": resp.role == ResponsibilityRole.LEAD,
+                "lead": lead,
                 "indicator": info.indicator,
                 "cells": cells,
             }

@@ -30,7 +30,14 @@ DEMO_PASSWORD = "zhonglou-demo"
 def _user(username: str, role: Role, region: Region | None, department=None, **extra) -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"region": region, "department": department, **extra},
+        # An address at the reserved example domain, so that the notifications' e-mails
+        # appear on the console of `make run` (EMAIL_URL defaults to consolemail://).
+        defaults={
+            "region": region,
+            "department": department,
+            "email": f"{username}@zhonglou.example",
+            **extra,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)

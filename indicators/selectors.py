@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
 
 from django.db.models import Case, Max, OuterRef, Prefetch, QuerySet, Subquery, When
@@ -14,6 +15,7 @@ from indicators.models import (
     AssignedTarget,
     Criterion,
     DataElement,
+    Deadline,
     Department,
     FrameworkEdition,
     Indicator,
@@ -24,6 +26,7 @@ from indicators.models import (
     VetoEvent,
     YearLock,
 )
+from indicators.models.regions import default_due_date
 
 
 def criterion_for(indicator: Indicator, region: Region) -> Criterion | None:
@@ -212,6 +215,13 @@ def year_locks_for_user(user) -> QuerySet[YearLock]:
     )
 
 
+def deadlines_for_user(user) -> QuerySet[Deadline]:
+    """The deadlines set for the user's regions (a clerk: their department's elements)."""
+    return _scoped(Deadline.objects.all(), user).select_related(
+        "region", "data_element", "changed_by"
+    )
+
+
 def departments_for_user(user) -> QuerySet[Department]:
     scope = scope_of(user)
     if scope.is_admin:
@@ -322,3 +332,99 @@ def with_indicator_code(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorV
         data_element=OuterRef("data_element"), edition=OuterRef("region__edition")
     ).values("code")[:1]
     return values.annotate(indicator_code=Subquery(code))
+
+
+# Deadlines and what is overdue: one rule, read by the department page, the overview's
+# completeness, the reminders and the digest.
+
+UNSENT = frozenset({"missing", ValueStatus.DRAFT, ValueStatus.RETURNED})
+
+
+def due_dates(
+    region: Region, elements, years, *, leads=None
+) -> dict[tuple[int, int], datetime.date]:
+    """The deadline of each (data element, year): the one the reviewers set (Deadline), else
+    the lead responsibility's default day of the following year, else 31 March. ``elements``:
+    data elements or their ids; ``leads``: the lead Responsibility of each element id, when
+    the caller has read them (else one more query)."""
+    element_ids = [getattr(e, "pk", e) for e in elements]
+    years = list(years)
+    if leads is None:
+        leads = {
+            r.data_element_id: r
+            for r in Responsibility.objects.filter(
+                region=region, role=ResponsibilityRole.LEAD, data_element_id__in=element_ids
+            )
+        }
+    chosen = {
+        (d.data_element_id, d.year): d.due
+        for d in Deadline.objects.filter(
+            region=region, data_element_id__in=element_ids, year__in=years
+        ).only("data_element_id", "year", "due")
+    }
+    out = {}
+    for element_id in element_ids:
+        lead = leads.get(element_id)
+        for year in years:
+            out[(element_id, year)] = chosen.get((element_id, year)) or (
+                lead.due_date(year) if lead else default_due_date(year)
+            )
+    return out
+
+
+def current_window(region: Region, edition: FrameworkEdition) -> frozenset[int]:
+    """The data years of the region's current assessment (its assessment year's window):
+    only values of these years can be overdue."""
+    return frozenset(edition.window(default_year(region)))
+
+
+def is_overdue(
+    *, status: str, due: datetime.date, year: int, window, today: datetime.date, lead=True
+) -> bool:
+    """The one rule for "overdue": a value the department owes (it leads an element the region
+    owes), of a year in the current assessment window, past its deadline and not submitted
+    (missing, draft or returned)."""
+    return bool(lead) and year in window and status in UNSENT and due < today
+
+
+@dataclass(frozen=True)
+class OwedCell:
+    """One value a department owes: a data element it leads × a data year, with the value's
+    status ("missing" without a value) and its deadline."""
+
+    data_element_id: int
+    year: int
+    department: Department
+    status: str
+    due: datetime.date
+
+
+def owed_cells(region: Region, edition: FrameworkEdition, years=None) -> list[OwedCell]:
+    """Every value ``region`` owes under ``edition`` for ``years`` (default: the current
+    assessment window), led by a department, in a fixed number of queries."""
+    years = sorted(current_window(region, edition) if years is None else years)
+    elements = owed_elements(region, edition)
+    leads = {
+        r.data_element_id: r
+        for r in Responsibility.objects.filter(
+            region=region, role=ResponsibilityRole.LEAD, data_element_id__in=elements
+        ).select_related("department")
+    }
+    status = {
+        (v.data_element_id, v.year): v.status
+        for v in IndicatorValue.objects.filter(
+            region=region, data_element_id__in=leads, year__in=years
+        ).only("data_element_id", "year", "status")
+    }
+    due = due_dates(region, leads, years, leads=leads)
+    return [
+        OwedCell(
+            element_id,
+            year,
+            lead.department,
+            status.get((element_id, year), "missing"),
+            due[(element_id, year)],
+        )
+        for element_id, lead in sorted(leads.items(), key=lambda e: (e[1].department.code, e[0]))
+        for year in years
+    ]

@@ -27,7 +27,11 @@ def celery_worker_process(settings):
     if not broker or broker.startswith("memory"):
         pytest.skip("set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run worker tests")
     queue = f"zhonglou-test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhonglou.settings.test"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "zhonglou.settings.test",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # what the worker queues itself stays on its queue
+    }
     env.update(_test_database_env())
     worker = subprocess.Popen(
         [

@@ -32,6 +32,7 @@ from assessments.services import snapshot_refresh
 from indicators import services
 from indicators.choices import ValueStatus
 from indicators.models import FrameworkEdition, IndicatorValue
+from notifications.models import WebhookEndpoint
 from tests.api_helpers import (
     FILM,
     STRAW,
@@ -78,6 +79,11 @@ OPERATIONS = [
     "POST /api/v1/values/{id}/reopen/",
     "POST /api/v1/values/{id}/return/",
     "POST /api/v1/values/{id}/submit/",
+    "GET /api/v1/webhooks/",
+    "POST /api/v1/webhooks/",
+    "GET /api/v1/webhooks/{id}/",
+    "DELETE /api/v1/webhooks/{id}/",
+    "GET /api/v1/webhooks/{id}/deliveries/",
 ]
 
 
@@ -110,6 +116,15 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
         region=zhonglou, edition=edition, year=2021, mode="official", now=timezone.now()
     )
     responsibility = clerk_a.department.responsibilities.first()
+    hook = WebhookEndpoint.objects.create(
+        name="city platform",
+        kind="consumer",
+        url="https://example.org/hook",
+        secret="x" * 20,
+        region=zhonglou,
+        events=["value.approved"],
+        owner=reviewer,
+    )
     value_paths = {"id": draft.pk, "evidence_id": str(evidence.pk)}
     return {
         "read": make_key(reviewer)[0],
@@ -126,6 +141,8 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
             "/api/v1/values/{id}/approve/": {"id": submitted.pk},
             "/api/v1/values/{id}/return/": {"id": submitted.pk},
             "/api/v1/values/{id}/reopen/": {"id": approved.pk},
+            "/api/v1/webhooks/{id}/": {"id": hook.pk},
+            "/api/v1/webhooks/{id}/deliveries/": {"id": hook.pk},
         },
         "value_paths": value_paths,
     }

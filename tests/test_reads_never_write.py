@@ -35,6 +35,9 @@ def page_urls() -> list[str]:
         f"{reverse('compare')}?mode=provisional",
         reverse("department", kwargs={"region": "320404", "code": "agriculture"}),
         reverse("department", kwargs={"region": "320404", "code": "housing"}),
+        reverse("notifications:inbox"),
+        f"{reverse('notifications:inbox')}?unread=1",
+        reverse("notifications:count"),
     ]
     for code in ("1", "7", "7.2", "25", "25.1", "29"):
         urls.append(
@@ -62,6 +65,7 @@ def api_urls() -> list[str]:
         f"/api/v1/values/{value.pk}/history/",
         f"/api/v1/values/{value.pk}/evidence/",
         "/api/v1/assessments/",
+        "/api/v1/webhooks/",
         scorecard,
         f"{scorecard}?year=2020&mode=provisional",
         f"{scorecard}?edition=national-2019",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("actions.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("dashboard.urls")),
 ]
 

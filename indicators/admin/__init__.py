@@ -1,3 +1,3 @@
 """Admin screens of the indicators app."""
 
-from . import catalogue, review, values  # noqa: F401
+from . import catalogue, deadlines, review, values  # noqa: F401

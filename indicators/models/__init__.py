@@ -9,7 +9,7 @@ from .catalogue import (
     Indicator,
     Task,
 )
-from .regions import Department, Region, Responsibility
+from .regions import Deadline, Department, Region, Responsibility
 from .values import (
     AssignedTarget,
     Evidence,
@@ -25,6 +25,7 @@ __all__ = [
     "Criterion",
     "CriterionRule",
     "DataElement",
+    "Deadline",
     "Department",
     "Domain",
     "Evidence",

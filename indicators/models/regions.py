@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -102,6 +103,15 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     email = models.EmailField(_("contact e-mail"), blank=True)
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="headed_departments",
+        verbose_name=_("head"),
+        help_text=_("Receives the reminders of values still overdue after some days."),
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -178,7 +188,55 @@ class Responsibility(models.Model):
         return f"{self.department} → {self.data_element.name} ({self.get_role_display()})"
 
     def due_date(self, data_year: int) -> datetime.date:
-        """The date the value for ``data_year`` is due: this day of the following year."""
-        year = data_year + 1
-        day = min(self.due_day, calendar.monthrange(year, self.due_month)[1])
-        return datetime.date(year, self.due_month, day)
+        """The default date the value for ``data_year`` is due: this day of the following
+        year (a Deadline row overrides it: ``indicators.selectors.due_dates``)."""
+        return default_due_date(data_year, self.due_month, self.due_day)
+
+
+class Deadline(models.Model):
+    """The date by which a region's value of a data element for one data year is due, set by
+    the region's reviewers; without a row the default applies (the lead responsibility's day
+    of the following year, from the reference data: 31 March, surveys 31 January)."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("region")
+    )
+    data_element = models.ForeignKey(
+        DataElement,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+        verbose_name=_("data element"),
+    )
+    year = models.PositiveSmallIntegerField(_("data year"))
+    due = models.DateField(_("due date"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["region", "year", "data_element"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "data_element", "year"],
+                name="deadline_one_per_element_year",
+                violation_error_message=_("This value already has a deadline."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_element.name} {self.year}: {self.due:%Y-%m-%d}"
+
+
+def default_due_date(data_year: int, month: int = 3, day: int = 31) -> datetime.date:
+    """This day of the year after ``data_year`` (the last day of the month when it is
+    shorter)."""
+    year = data_year + 1
+    return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))

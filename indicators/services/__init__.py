@@ -1,6 +1,7 @@
 """Every write of the indicators app goes through a function of this package."""
 
 from .catalogue import edition_copy
+from .deadlines import deadlines_set
 from .imports import (
     MAX_IMPORT_ROWS,
     EntryRow,
@@ -70,6 +71,7 @@ __all__ = [
     "check_region_change",
     "check_value_save",
     "comment_add",
+    "deadlines_set",
     "declaration_approve",
     "declaration_propose",
     "declaration_withdraw",

@@ -38,7 +38,7 @@ from indicators.models.values import (
     YEAR_MIN,
     YEAR_RANGE_MESSAGE,
 )
-from indicators.signals import region_data_changed
+from indicators.signals import region_data_changed, value_transitioned
 from indicators.validation import is_large_change, value_errors
 from zhonglou.errors import ConflictError
 
@@ -353,6 +353,13 @@ def _transition(
     obj._history_user = actor
     obj.save()
     _changed(obj.region_id, obj.year)
+    value_transitioned.send(
+        sender=IndicatorValue,
+        action=action,
+        value=obj,
+        actor=actor,
+        reason=fields.get("return_reason", ""),
+    )
     return obj
 
 

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("assessments.api.urls")),
     path("", include("indicators.api.urls")),
     path("", include("actions.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

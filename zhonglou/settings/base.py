@@ -20,6 +20,7 @@ from .environment import (
     read_int,
     read_list,
     read_str,
+    read_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "indicators",
     "assessments",
     "actions",
+    "notifications",
     "dashboard",
     "demo",
 ]
@@ -197,6 +199,8 @@ for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 DEFAULT_FROM_EMAIL = read_str("DEFAULT_FROM_EMAIL", "zhonglou@localhost")
+# The site's address as its users reach it: the links in e-mails and robot messages.
+SITE_URL = read_url("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: without a broker, tasks run eagerly in-process (the laptop default).
 CELERY_BROKER_URL = read_broker("CELERY_BROKER_URL")
@@ -236,8 +240,38 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Deadline reminders, overdue notices and escalations (once per element, year, day and
+    # recipient however often it runs).
+    "notifications-reminders-daily": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    # The leaders' digest, Monday morning.
+    "notifications-digest-weekly": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
+    # Deliveries whose retry is due (and any a stopped process left pending).
+    "notifications-retry-deliveries": {
+        "task": "notifications.deliver_due",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 ASSESSMENT_BATCH_SIZE = read_int("ASSESSMENT_BATCH_SIZE", 50)
+# Notifications (the notifications app): where the e-mails and webhook posts of a committed
+# write are sent from (as ASSESSMENT_RECOMPUTE: the worker, a background thread, or inline);
+# a failed delivery is tried again after NOTIFICATION_RETRY_SECONDS × 4^(attempts − 1)
+# (capped at an hour), NOTIFICATION_MAX_ATTEMPTS times in all.
+NOTIFICATION_DELIVERY = read_choice(
+    "NOTIFICATION_DELIVERY", ("celery", "thread", "inline"), ASSESSMENT_RECOMPUTE
+)
+NOTIFICATION_RETRY_SECONDS = read_int("NOTIFICATION_RETRY_SECONDS", 60)
+NOTIFICATION_MAX_ATTEMPTS = read_int("NOTIFICATION_MAX_ATTEMPTS", 6)
+NOTIFICATION_WEBHOOK_TIMEOUT = read_int("NOTIFICATION_WEBHOOK_TIMEOUT", 5)
+# Reminders: REMINDER_DAYS_BEFORE days before a deadline, then daily once overdue; after
+# ESCALATION_DAYS overdue the department's head is told too.
+REMINDER_DAYS_BEFORE = read_int("REMINDER_DAYS_BEFORE", 7)
+ESCALATION_DAYS = read_int("ESCALATION_DAYS", 14)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -80,6 +80,14 @@ def read_choice(
     return value
 
 
+def read_url(name: str, default: str, environ_: Mapping[str, str] | None = None) -> str:
+    """An absolute http(s) URL without a trailing slash (e.g. SITE_URL)."""
+    value = read_str(name, default, environ_)
+    if not value.startswith(("http://", "https://")) or value[-3:] == "://":
+        raise ImproperlyConfigured(f"{name}: expected an http:// or https:// URL, got {value!r}")
+    return value.rstrip("/")
+
+
 _DB_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql", "psql"}
 
 

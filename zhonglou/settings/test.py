@@ -17,3 +17,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # ... and the recompute after a write goes through Celery, so that it runs before the write
 # returns and the suite stays deterministic; the thread-mode tests switch to "thread".
 ASSESSMENT_RECOMPUTE = "celery"
+# Notifications are delivered through Celery too (eager here), when the write commits.
+NOTIFICATION_DELIVERY = "celery"
+# The real-worker tests give their worker a queue of its own; what it queues itself (a
+# delivery's retry, the reminders' deliveries) goes there too.
+CELERY_TASK_DEFAULT_QUEUE = read_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
