@@ -24,7 +24,9 @@ def send_later(delivery_ids: list[int]) -> None:
             from notifications.tasks import deliver
 
             for pk in delivery_ids:
-                deliver.delay(pk)
+                # One refused connection, not kombu's retry loop, when the broker is down:
+                # the delivery stays pending and deliver_due picks it up.
+                deliver.apply_async(args=[pk], retry=False)
         elif mode == "thread":
             threading.Thread(
                 target=_send_in_thread, args=(list(delivery_ids),), daemon=True

@@ -159,10 +159,13 @@ def test_with_broker_and_result_backend_down_a_write_makes_no_retry_and_marks_st
     committed,
     unreachable_broker,
     connection_attempts,
+    settings,
 ):
     """Publishing the recompute used to subscribe to its result first, and the Redis result
     backend retried its reconnect for about 19 s inside the request. The recompute's result
-    is ignored now: one refused connection to the broker, no backend retry loop."""
+    is ignored now: one refused connection to the broker, no backend retry loop. (The
+    approval's notifications are sent inline here; the next test covers their publishing.)"""
+    settings.NOTIFICATION_DELIVERY = "inline"
     unreachable_broker.with_result_backend()
     assert celery_app.backend.url.endswith("127.0.0.1:1/0")
 
@@ -172,7 +175,38 @@ def test_with_broker_and_result_backend_down_a_write_makes_no_retry_and_marks_st
     assert IndicatorValue.objects.get(pk=pending_approval.pk).status == ValueStatus.APPROVED
     assert _stale(zhonglou) == {True}
     assert tasks.recompute_region.ignore_result
-    assert 1 <= len(connection_attempts) <= 2, connection_attempts
+    assert 1 <= len(connection_attempts) <= 2, [str(a) for a in connection_attempts]
+
+
+def test_with_the_broker_down_notifications_are_published_without_a_retry_loop(
+    zhonglou,
+    catalogue,
+    reviewer,
+    pending_approval,
+    committed,
+    unreachable_broker,
+    connection_attempts,
+    monkeypatch,
+    settings,
+):
+    """Each batch of deliveries a write queues is one refused connection when the broker is
+    down (kombu's publish retry is off); the deliveries stay pending for ``deliver_due``."""
+    from notifications import dispatch
+    from notifications.models import Delivery
+
+    batches = []
+    send_later = dispatch.send_later
+    monkeypatch.setattr(dispatch, "send_later", lambda ids: (batches.append(ids), send_later(ids)))
+    settings.ASSESSMENT_RECOMPUTE = "inline"
+    unreachable_broker.with_result_backend()
+
+    with committed():
+        services.value_approve(value=pending_approval, actor=reviewer)
+
+    assert IndicatorValue.objects.get(pk=pending_approval.pk).status == ValueStatus.APPROVED
+    assert batches
+    assert len(connection_attempts) == len(batches), [str(a) for a in connection_attempts]
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"pending"}
 
 
 def test_the_nightly_run_brings_stale_verdicts_back(
