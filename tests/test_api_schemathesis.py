@@ -52,6 +52,12 @@ FUZZ = settings(
 )
 
 OPERATIONS = [
+    "GET /api/v1/actions/",
+    "POST /api/v1/actions/",
+    "GET /api/v1/actions/{id}/",
+    "PATCH /api/v1/actions/{id}/",
+    "POST /api/v1/actions/{id}/notes/",
+    "POST /api/v1/actions/{id}/verify/",
     "GET /api/v1/assessments/",
     "GET /api/v1/assessments/{id}/",
     "GET /api/v1/departments/",
@@ -110,6 +116,7 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
         region=zhonglou, edition=edition, year=2021, mode="official", now=timezone.now()
     )
     responsibility = clerk_a.department.responsibilities.first()
+    action = _action(zhonglou, edition, reviewer, clerk_a)
     value_paths = {"id": draft.pk, "evidence_id": str(evidence.pk)}
     return {
         "read": make_key(reviewer)[0],
@@ -126,9 +133,37 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
             "/api/v1/values/{id}/approve/": {"id": submitted.pk},
             "/api/v1/values/{id}/return/": {"id": submitted.pk},
             "/api/v1/values/{id}/reopen/": {"id": approved.pk},
+            "/api/v1/actions/{id}/": {"id": action.pk},
+            "/api/v1/actions/{id}/notes/": {"id": action.pk},
+            "/api/v1/actions/{id}/verify/": {"id": action.pk},
         },
         "value_paths": value_paths,
     }
+
+
+def _action(region, edition, reviewer, clerk_a):
+    """A corrective action on a gap of the demo's 2021 scorecard, led by the clerk's bureau."""
+    import datetime
+
+    from actions import services as action_services
+    from assessments.selectors import scorecard
+
+    card = scorecard(region=region, edition=edition, year=2021, mode="official")
+    code = next(
+        i.code
+        for i in card.result.indicators
+        if i.parent_code is None and i.status in ("not_met", "missing")
+    )
+    return action_services.action_create(
+        actor=reviewer,
+        region=region,
+        edition=edition,
+        indicator=edition.indicators.get(code=code),
+        year=2021,
+        description="补报台账",
+        lead_department=clerk_a.department,
+        due_date=datetime.date(2099, 3, 31),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +189,9 @@ def key_for(operation, world) -> str:
     writes with the clerk's write key."""
     if operation.method.upper() == "GET":
         return world["read"]
-    if operation.path.endswith(("/approve/", "/return/", "/reopen/")):
+    if operation.path.endswith(("/approve/", "/return/", "/reopen/", "/verify/")) or (
+        operation.path == "/api/v1/actions/"
+    ):
         return world["review"]
     return world["write"]
 
