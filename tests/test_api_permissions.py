@@ -51,6 +51,7 @@ class World:
     department: object  # agriculture
     responsibility: object  # agriculture leads straw
     snapshot: object = None  # Zhonglou's stored scorecard (with the snapshots fixture)
+    action: object = None  # a done corrective action on 25, agriculture leads (action fixture)
 
 
 @pytest.fixture
@@ -78,6 +79,27 @@ def snapshots(world, zhonglou, tianning) -> None:
         world.snapshot = snapshot_refresh(
             region=region, edition=edition, year=2021, mode="official", now=timezone.now()
         )
+
+
+@pytest.fixture
+def action(world, zhonglou, reviewer, clerk_a) -> None:
+    """A corrective action on 25 (missing in 2021: the straw figure is a draft), done by its
+    lead department, agriculture (for the actions endpoints)."""
+    import datetime
+
+    from actions import services as action_services
+
+    world.action = action_services.action_create(
+        actor=reviewer,
+        region=zhonglou,
+        edition=FrameworkEdition.objects.get(code="jiangsu-county-2019"),
+        indicator=Indicator.objects.get(edition__code="jiangsu-county-2019", code="25"),
+        year=2021,
+        description="补报台账",
+        lead_department=clerk_a.department,
+        due_date=datetime.date(2099, 3, 31),
+    )
+    action_services.action_transition(actor=clerk_a, action=world.action, status="done")
 
 
 @pytest.fixture
@@ -151,6 +173,30 @@ REQUESTS: dict[str, Callable[[APIClient, World], object]] = {
     "assessments-list": lambda c, w: c.get(f"{API}assessments/"),
     "assessments-retrieve": lambda c, w: c.get(f"{API}assessments/{w.snapshot.pk}/"),
     "scorecard": lambda c, w: c.get(f"{API}regions/320404/scorecard/", {"year": 2021}),
+    "actions-list": lambda c, w: c.get(f"{API}actions/"),
+    "actions-retrieve": lambda c, w: c.get(f"{API}actions/{w.action.pk}/"),
+    "actions-create": lambda c, w: c.post(
+        f"{API}actions/",
+        {
+            "region": "320404",
+            "edition": "jiangsu-county-2019",
+            "indicator": "26",
+            "year": 2021,
+            "description": "补报",
+            "lead_department": "agriculture",
+            "due_date": "2099-03-31",
+        },
+        format="json",
+    ),
+    "actions-partial_update": lambda c, w: c.patch(
+        f"{API}actions/{w.action.pk}/", {"status": "in_progress"}, format="json"
+    ),
+    "actions-notes": lambda c, w: c.post(
+        f"{API}actions/{w.action.pk}/notes/", {"text": "进展"}, format="json"
+    ),
+    "actions-verify": lambda c, w: c.post(
+        f"{API}actions/{w.action.pk}/verify/", {"reason": "已说明"}, format="json"
+    ),
     "schema": lambda c, w: c.get("/api/schema/"),
     "docs": lambda c, w: c.get("/api/docs/"),
 }
@@ -194,6 +240,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "assessments-list": row(403, 403, 200, 200, 200, 403, 200, 401),
     "assessments-retrieve": row(403, 403, 200, 200, 200, 403, 404, 401),
     "scorecard": row(403, 403, 200, 200, 200, 403, 404, 401),
+    "actions-list": row(200, 200, 200, 200, 200, 200, 200, 401),
+    "actions-retrieve": row(200, 404, 200, 200, 200, 200, 404, 401),
+    "actions-create": row(403, 403, 201, 403, 403, 403, 404, 401),
+    "actions-partial_update": row(200, 404, 403, 403, 403, 200, 404, 401),
+    "actions-notes": row(201, 404, 201, 403, 403, 201, 404, 401),
+    "actions-verify": row(403, 404, 200, 403, 403, 403, 404, 401),
     "schema": row(200, 200, 200, 200, 200, 200, 200, 200),
     "docs": row(200, 200, 200, 200, 200, 200, 200, 200),
 }
@@ -294,6 +346,12 @@ OPERATIONS = {
     "assessments-list": "GET /api/v1/assessments/",
     "assessments-retrieve": "GET /api/v1/assessments/{id}/",
     "scorecard": "GET /api/v1/regions/{code}/scorecard/",
+    "actions-list": "GET /api/v1/actions/",
+    "actions-retrieve": "GET /api/v1/actions/{id}/",
+    "actions-create": "POST /api/v1/actions/",
+    "actions-partial_update": "PATCH /api/v1/actions/{id}/",
+    "actions-notes": "POST /api/v1/actions/{id}/notes/",
+    "actions-verify": "POST /api/v1/actions/{id}/verify/",
 }
 
 
@@ -312,6 +370,8 @@ def test_the_matrix_covers_every_operation_of_the_schema():
 def test_permission_matrix(request, client_for, world, endpoint, actor):
     if endpoint.startswith("assessments"):
         request.getfixturevalue("snapshots")
+    if endpoint.startswith("actions"):
+        request.getfixturevalue("action")
     response = REQUESTS[endpoint](client_for(actor), world)
     status = EXPECTED[endpoint][actor]
     if status >= 400:

@@ -53,6 +53,12 @@ FUZZ = settings(
 )
 
 OPERATIONS = [
+    "GET /api/v1/actions/",
+    "POST /api/v1/actions/",
+    "GET /api/v1/actions/{id}/",
+    "PATCH /api/v1/actions/{id}/",
+    "POST /api/v1/actions/{id}/notes/",
+    "POST /api/v1/actions/{id}/verify/",
     "GET /api/v1/assessments/",
     "GET /api/v1/assessments/{id}/",
     "GET /api/v1/departments/",
@@ -125,6 +131,7 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
         events=["value.approved"],
         owner=reviewer,
     )
+    action = _action(zhonglou, edition, reviewer, clerk_a)
     value_paths = {"id": draft.pk, "evidence_id": str(evidence.pk)}
     return {
         "read": make_key(reviewer)[0],
@@ -143,9 +150,37 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
             "/api/v1/values/{id}/reopen/": {"id": approved.pk},
             "/api/v1/webhooks/{id}/": {"id": hook.pk},
             "/api/v1/webhooks/{id}/deliveries/": {"id": hook.pk},
+            "/api/v1/actions/{id}/": {"id": action.pk},
+            "/api/v1/actions/{id}/notes/": {"id": action.pk},
+            "/api/v1/actions/{id}/verify/": {"id": action.pk},
         },
         "value_paths": value_paths,
     }
+
+
+def _action(region, edition, reviewer, clerk_a):
+    """A corrective action on a gap of the demo's 2021 scorecard, led by the clerk's bureau."""
+    import datetime
+
+    from actions import services as action_services
+    from assessments.selectors import scorecard
+
+    card = scorecard(region=region, edition=edition, year=2021, mode="official")
+    code = next(
+        i.code
+        for i in card.result.indicators
+        if i.parent_code is None and i.status in ("not_met", "missing")
+    )
+    return action_services.action_create(
+        actor=reviewer,
+        region=region,
+        edition=edition,
+        indicator=edition.indicators.get(code=code),
+        year=2021,
+        description="补报台账",
+        lead_department=clerk_a.department,
+        due_date=datetime.date(2099, 3, 31),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +206,9 @@ def key_for(operation, world) -> str:
     writes with the clerk's write key."""
     if operation.method.upper() == "GET":
         return world["read"]
-    if operation.path.endswith(("/approve/", "/return/", "/reopen/")):
+    if operation.path.endswith(("/approve/", "/return/", "/reopen/", "/verify/")) or (
+        operation.path == "/api/v1/actions/"
+    ):
         return world["review"]
     return world["write"]
 
