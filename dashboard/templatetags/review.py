@@ -68,3 +68,16 @@ def sparkline(points, label: str = "") -> str:
         x=last_x,
         y=last_y,
     )
+
+
+@register.simple_tag
+def navigation(user) -> dict:
+    """What the site's menu offers the user: the comparison only to those who may open it
+    (readers of scores), the review queue to the reviewers of a region."""
+    from accounts.scope import scope_of
+
+    if not getattr(user, "is_authenticated", False):
+        return {"compare": False, "review": ""}
+    scope = scope_of(user)
+    region = getattr(user, "region", None) if scope.is_reviewer else None
+    return {"compare": scope.reads_scores, "review": region.code if region else ""}
