@@ -45,7 +45,7 @@ def _seed_submitted():
     return values
 
 
-def _agriculture_approved(page) -> int:
+def _agriculture_approved(page) -> int:  # noqa: F811
     row = page.locator("section.completeness tbody tr", has_text="农业农村局")
     return int(row.locator("td").nth(5).inner_text())
 
