@@ -19,7 +19,8 @@ GAUGE_TEXTS = """() => {
     .map(t => {
       const r = t.getBoundingClientRect();
       const corners = [[r.left, r.top], [r.right, r.top], [r.left, r.bottom], [r.right, r.bottom]];
-      return {text: t.textContent, inside: corners.every(([x, y]) => Math.hypot(x - cx, y - cy) < inner)};
+      const near = ([x, y]) => Math.hypot(x - cx, y - cy) < inner;
+      return {text: t.textContent, inside: corners.every(near)};
     });
 }"""
 
