@@ -12,7 +12,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scope import scope_of
@@ -196,11 +195,10 @@ def _bulk(request, region: Region, ids: set[int], action: str) -> tuple[list[str
         ], ""
     except ConflictError as exc:
         return [_("Nothing was changed:"), *_messages(exc)], ""
+    # The admin's bulk actions say the same (one message, as Chinese has no plural).
     if action == "approve":
-        text = ngettext("%(n)d value approved.", "%(n)d values approved.", count)
-    else:
-        text = ngettext("%(n)d value returned.", "%(n)d values returned.", count)
-    return [], text % {"n": count}
+        return [], _("%(n)d values approved.") % {"n": count}
+    return [], _("%(n)d values returned.") % {"n": count}
 
 
 def _value_label(value: IndicatorValue) -> str:
