@@ -17,7 +17,9 @@ from actions import permissions as action_permissions
 from actions import selectors as action_selectors
 from assessments import selectors
 from assessments.choices import Mode
+from dashboard import review_selectors
 from dashboard import selectors as pages
+from dashboard.review_selectors import DUE_SOON_DAYS
 from indicators import selectors as indicator_selectors
 from indicators.choices import EditionStatus, ValueStatus
 from indicators.models import FrameworkEdition, Indicator, IndicatorValue, Region
@@ -68,13 +70,14 @@ class Choice:
 
 @login_required
 def home(request):
+    """Each role lands on its work: a clerk on what their department owes (returned first,
+    then due soon, then overdue), a reviewer and a leader on the overview (the reviewer's
+    shows how many values wait in the queue), a city on the comparison."""
     scope = scope_of(request.user)
     if not scope.active:
         raise PermissionDenied
     if scope.is_clerk and scope.department_id:
-        return redirect(
-            "department", region=request.user.region.code, code=request.user.department.code
-        )
+        return _clerk_home(request)
     if request.user.region_id:
         if scope.reads_scores and scope.has_regions_below:
             # A city's creation office and leaders follow their districts side by side.
@@ -86,6 +89,16 @@ def home(request):
     if region is None:
         raise Http404
     return redirect("overview", region=region.code)
+
+
+def _clerk_home(request):
+    region, dept = request.user.region, request.user.department
+    owed = review_selectors.owed_by_department(region, dept, timezone.localdate())
+    return render(
+        request,
+        "dashboard/home.html",
+        {"region": region, "department": dept, "owed": owed, "due_soon_days": DUE_SOON_DAYS},
+    )
 
 
 @login_required
@@ -139,8 +152,16 @@ def overview(request, region: str):
             request.user, region_obj, choice.edition, timezone.localdate()
         ),
         "may_create_actions": action_permissions.may_create(request.user, region_obj.pk),
+        "queue": _queue_count(request, region_obj),
     }
     return render(request, "dashboard/overview.html", context)
+
+
+def _queue_count(request, region: Region) -> int | None:
+    """How many values wait for the user's review in ``region`` (None: they review none)."""
+    if not scope_of(request.user).reviews_region(region.pk):
+        return None
+    return review_selectors.queue_count(request.user, region)
 
 
 @login_required

@@ -456,13 +456,25 @@ def _shown_as_percent(raw_value, number_format: str, element: DataElement) -> bo
     return numeric and element.unit == "%" and "%" in number_format
 
 
+def _said(issue) -> str:
+    """An import issue as the template's reader needs it: a row changed in the system since
+    the download asks for a new template (no version numbers, no one blamed)."""
+    if issue.code in ("stale", "gone"):
+        return _(
+            "This value was changed in the system after your template was downloaded, so this "
+            "row was not saved. Please download a new template, which shows the current value, "
+            "and enter your change there."
+        )
+    return issue.message
+
+
 def _import(report: UploadReport, user, region: Region, *, write: bool) -> None:
     label = _labels()
     try:
         result = services.values_import(user, region, report.entries, dry_run=not write)
     except services.ImportRefused as refused:
         report.problems += [
-            RowProblem(issue.row, label[FIELD_COLUMNS.get(issue.field, "value")], issue.message)
+            RowProblem(issue.row, label[FIELD_COLUMNS.get(issue.field, "value")], _said(issue))
             for issue in refused.report.errors
         ]
         report.problems.sort(key=lambda p: p.row)

@@ -15,35 +15,73 @@ def evidence_file_response(evidence: Evidence) -> FileResponse:
     return file_download(evidence.file, evidence.original_name)
 
 
-def file_download(stored, filename: str) -> FileResponse:
-    """A stored file as a download that no browser renders inline (404 if it is gone)."""
+def file_download(stored, filename: str, *, inline_type: str = "") -> FileResponse:
+    """A stored file as a download that no browser renders inline (404 if it is gone); with
+    ``inline_type`` (a PDF's or an image's type), shown in place instead: still sandboxed, with
+    no script, and framed by this site's pages only."""
     try:
         handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
         handle,
-        as_attachment=True,
+        as_attachment=not inline_type,
         filename=filename,
-        content_type="application/octet-stream",
+        content_type=inline_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    policy = "default-src 'none'; sandbox"
+    if inline_type:
+        policy += "; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = policy
     return response
+
+
+INLINE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+}
+
+
+def inline_type(filename: str) -> str:
+    """The type a file is shown in place with ("" when it is only downloaded)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return INLINE_TYPES.get(suffix, "")
 
 
 @login_required
 @require_GET
 def evidence_download(request, token: str):
     """An evidence file, as a download, for users whose scope includes its value."""
-    evidence = (
-        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(request.user))
-        .only("file", "original_name")
-        .first()
-    )
+    evidence = visible_evidence(request.user, token)
     if evidence is None:
         raise Http404
     return evidence_file_response(evidence)
+
+
+def visible_evidence(user, token: str) -> Evidence | None:
+    """The evidence file with this token if its value is in the user's scope."""
+    return (
+        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(user))
+        .only("file", "original_name")
+        .first()
+    )
+
+
+@login_required
+@require_GET
+def evidence_view(request, token: str):
+    """An evidence file shown in place (a PDF or an image, sandboxed) for users whose scope
+    includes its value; any other type is downloaded as by ``evidence_download``."""
+    evidence = visible_evidence(request.user, token)
+    if evidence is None:
+        raise Http404
+    name = evidence.original_name
+    return file_download(evidence.file, name, inline_type=inline_type(name))
 
 
 @login_required

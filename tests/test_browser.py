@@ -170,10 +170,13 @@ def test_overview_prints_on_one_a4_page(page, demo_site):
     assert pages == 1, f"the overview prints on {pages} pages"
 
 
-def test_clerk_lands_on_the_department_page(page, demo_site):
+def test_clerk_lands_on_what_is_owed_then_opens_the_department_page(page, demo_site):
     log_in(page, demo_site, "zl-agriculture")
-    assert page.url.endswith("/d/320404/dept/agriculture/")
     assert "钟楼区农业农村局" in page.locator("h1").inner_text()
+    page.screenshot(path=str(SHOTS / "clerk-landing.png"), full_page=True)
+    page.click("a[href='/d/320404/dept/agriculture/']")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/d/320404/dept/agriculture/")
     assert page.locator("table.owed tbody tr").count() >= 4
     page.screenshot(path=str(SHOTS / "department.png"), full_page=True)
     assert page.console_errors == []

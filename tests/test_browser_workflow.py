@@ -18,6 +18,7 @@ def test_value_goes_from_empty_to_approved_with_evidence(page, demo_site, tmp_pa
 
     # The clerk finds what is owed on the department page and follows "Enter".
     log_in(page, demo_site, "zl-agriculture")
+    page.goto(f"{demo_site}/d/320404/dept/agriculture/")
     row = page.locator("table.owed tbody tr", has_text="畜禽粪污综合利用率")
     row.locator("td.cell").nth(2).locator("a").click()  # the 2021 cell
     page.wait_for_load_state("networkidle")
@@ -78,4 +79,4 @@ def test_reviewer_returns_a_value_with_a_reason_the_clerk_then_reads(page, demo_
 
     page.context.clear_cookies()
     log_in(page, demo_site, "zl-agriculture")
-    assert "请补充 2020 年秸秆收储台账" in page.locator("section.returned").inner_text()
+    assert "请补充 2020 年秸秆收储台账" in page.locator("section.owed-returned").inner_text()

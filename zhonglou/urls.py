@@ -8,7 +8,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from indicators.views import evidence_download, veto_evidence_download
+from indicators.views import evidence_download, evidence_view, veto_evidence_download
 
 from .health import healthz
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("evidence/<str:token>/", evidence_download, name="evidence-download"),
+    path("evidence/<str:token>/view/", evidence_view, name="evidence-view"),
     path("veto-evidence/<str:token>/", veto_evidence_download, name="veto-evidence-download"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("zhonglou.api.urls")),

@@ -57,11 +57,19 @@ class IndicatorValueForm(forms.ModelForm):
             if "value" in self.fields:
                 self.fields["value"].help_text = _("Unit: %(unit)s") % {"unit": element.unit or "—"}
         if "region" in self.fields:
-            self.fields["region"].queryset = selectors.regions_for_user(self.user)
+            self._region_picker(self.fields["region"])
         if "data_element" in self.fields:
             self.fields["data_element"].queryset = selectors.elements_for_user(
                 self.user, entry=True
             )
+
+    def _region_picker(self, field) -> None:
+        """The regions the user may enter for, opening on their own (no "---------")."""
+        field.queryset = selectors.regions_for_user(self.user)
+        field.empty_label = _("Choose a region")
+        own = getattr(self.user, "region_id", None)
+        if not self.instance.pk and own and "region" not in self.initial:
+            self.initial["region"] = own
 
     def clean(self):
         data = super().clean()

@@ -25,6 +25,7 @@ from indicators.models import Evidence, IndicatorValue, Responsibility
 from zhonglou.choices import icon
 
 from .forms import CommentForm, EvidenceForm, IndicatorValueForm, ReasonForm, UploadForm, YearsForm
+from .history import ValueHistoryMixin, person
 from .scoping import RoleAdminMixin, ScopedHistoryMixin, ScopedRelatedFilter, run_bulk
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -123,8 +124,8 @@ class EvidenceInline(admin.TabularInline):
     model = Evidence
     form = EvidenceForm
     extra = 1
-    fields = ("title", "official_source", "file", "download", "size", "uploaded_by", "uploaded_at")
-    readonly_fields = ("download", "size", "uploaded_by", "uploaded_at")
+    fields = ("title", "official_source", "file", "download", "size", "uploader", "uploaded_at")
+    readonly_fields = ("download", "size", "uploader", "uploaded_at")
     verbose_name = _("evidence file")
     verbose_name_plural = _("evidence files")
 
@@ -143,6 +144,11 @@ class EvidenceInline(admin.TabularInline):
             return ""
         return format_html('<a href="{}" download>{}</a>', obj.file.url, obj.original_name)
 
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, obj):
+        # A name, not a link: the user admin is for administrators only.
+        return person(obj.uploaded_by) if obj.pk else ""
+
     def _may_edit(self, request, obj) -> bool:
         return obj is not None and obj.pk and permissions.may_edit_value(request.user, obj)
 
@@ -160,7 +166,9 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin):
+class IndicatorValueAdmin(
+    ValueHistoryMixin, ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
+):
     write_roles = (Role.CLERK, Role.ADMIN)
     form = IndicatorValueForm
     list_display = (
@@ -181,7 +189,7 @@ class IndicatorValueAdmin(ScopedHistoryMixin, RoleAdminMixin, SimpleHistoryAdmin
     actions = ["submit_selected", "approve_selected", "return_selected", "export_selected"]
     change_form_template = "admin/indicators/indicatorvalue/change_form.html"
     change_list_template = "admin/indicators/indicatorvalue/change_list.html"
-    history_list_display = ["status", "value", "answer", "version"]
+    history_list_display = ["when", "who", "status_word", "figure"]
 
     # --- reads -------------------------------------------------------------------------
 

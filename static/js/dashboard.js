@@ -32,6 +32,22 @@
         data: [{ value: data.gauge.value, name: data.gauge.label }]
       }]
     });
+    fitGauge();
+  }
+
+  /* The gauge's figure and scale labels follow its size: on paper (A4) the arc is small, so the
+     figure shrinks to stay inside the arc and the scale labels (the card's text says the
+     required share) are left out rather than drawn over the arc. */
+  function fitGauge() {
+    var el = document.getElementById("chart-gauge");
+    var chart = el && window.echarts.getInstanceByDom(el);
+    if (!chart) { return; }
+    var radius = Math.min(el.clientWidth, el.clientHeight) / 2;
+    var inner = radius - 14;
+    chart.setOption({ series: [{
+      axisLabel: { show: radius >= 60 },
+      detail: { fontSize: Math.max(8, Math.min(22, Math.floor(inner * 0.55))) }
+    }] });
   }
 
   if (data.domains) {
@@ -87,7 +103,7 @@
     });
   }
 
-  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  function resize() { charts.forEach(function (c) { c.resize(); }); fitGauge(); }
   window.addEventListener("resize", resize);
   window.addEventListener("beforeprint", resize);
   window.addEventListener("afterprint", resize);
