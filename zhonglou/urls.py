@@ -29,6 +29,7 @@ urlpatterns = [
     # blob: URL; Swagger UI (above) documents the same schema offline under the CSP.
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("dossier.urls")),
     path("", include("dashboard.urls")),
 ]
 

@@ -4,5 +4,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("assessments.api.urls")),
+    path("", include("dossier.api.urls")),
     path("", include("indicators.api.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "indicators",
     "assessments",
+    "dossier",
     "dashboard",
     "demo",
 ]
