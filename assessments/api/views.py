@@ -23,7 +23,7 @@ from assessments.choices import Mode
 from assessments.filtersets import SnapshotFilter
 from assessments.scorecard import scorecard_payload, tabular_rows
 from indicators import selectors as indicator_selectors
-from indicators.models import FrameworkEdition
+from indicators.models import FrameworkEdition, Region
 from indicators.models.values import YEAR_MAX, YEAR_MIN
 from zhonglou.api.errors import LIST_ERRORS, READ_ERRORS, ErrorSerializer
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
@@ -72,6 +72,24 @@ class ScorecardQuery(serializers.Serializer):
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.OFFICIAL)
 
 
+def scorecard_choice(request, code: str) -> tuple[Region, FrameworkEdition, int, str]:
+    """The region (within the reader's and the key's scope, else 404), edition, year and mode
+    a scorecard read asks for, with the region's defaults (400 on malformed parameters)."""
+    regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
+    region = get_object_or_404(regions, code=code)
+    query = ScorecardQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    if params.get("edition"):
+        edition = get_object_or_404(FrameworkEdition, code=params["edition"])
+    else:
+        edition = indicator_selectors.region_edition(region)
+        if edition is None:
+            raise exceptions.NotFound("No framework edition is in force.")
+    year = params.get("year") or indicator_selectors.default_year(region)
+    return region, edition, year, params["mode"]
+
+
 class ScorecardView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     permission_classes = SCORE_PERMISSIONS
@@ -111,19 +129,8 @@ class ScorecardView(APIView):
         },
     )
     def get(self, request, code: str):
-        regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
-        region = get_object_or_404(regions, code=code)
-        query = ScorecardQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        if params.get("edition"):
-            edition = get_object_or_404(FrameworkEdition, code=params["edition"])
-        else:
-            edition = indicator_selectors.region_edition(region)
-            if edition is None:
-                raise exceptions.NotFound("No framework edition is in force.")
-        year = params.get("year") or indicator_selectors.default_year(region)
-        card = selectors.scorecard(region=region, edition=edition, year=year, mode=params["mode"])
+        region, edition, year, mode = scorecard_choice(request, code)
+        card = selectors.scorecard(region=region, edition=edition, year=year, mode=mode)
         fmt = request.accepted_renderer.format
         # The input fingerprint names the content: equal inputs give an equal scorecard.
         etag = quote_etag(f"{card.input_hash[:32]}-{fmt}")

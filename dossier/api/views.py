@@ -4,7 +4,6 @@ leaders and administrators of the region; an API key's region limit applies)."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -12,12 +11,9 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import restrict
-from assessments.api.views import SCORE_PERMISSIONS, ScorecardQuery
+from assessments.api.views import SCORE_PERMISSIONS, scorecard_choice
 from dossier import reports
 from dossier.table import indicator_table
-from indicators import selectors as indicator_selectors
-from indicators.models import FrameworkEdition
 from zhonglou.api.errors import READ_ERRORS, ErrorSerializer
 
 
@@ -69,34 +65,23 @@ class ReportView(APIView):
             (200, reports.DOCX): OpenApiTypes.BINARY,
             (200, reports.XLSX): OpenApiTypes.BINARY,
             (200, reports.PDF): OpenApiTypes.BINARY,
-            **READ_ERRORS,
-            400: OpenApiResponse(ErrorSerializer, description="Invalid query parameters."),
+            # Errors are the API's JSON body, whatever file format was asked for.
+            **{(status, "application/json"): body for status, body in READ_ERRORS.items()},
+            (400, "application/json"): OpenApiResponse(
+                ErrorSerializer, description="Invalid query parameters."
+            ),
         },
     )
     def get(self, request, code: str, kind: str):
-        regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
-        region = get_object_or_404(regions, code=code)
-        query = ScorecardQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        region, edition, year, mode = scorecard_choice(request, code)
         fmt = request.accepted_renderer.format
         report = KINDS[kind]
         if (report, fmt) not in reports.WRITERS:
+            formats = ", ".join(reports.formats_of(report))
             raise exceptions.ValidationError(
-                {
-                    "format": [
-                        f"The {kind} is available as: {', '.join(reports.formats_of(report))}."
-                    ]
-                }
+                {"format": [f"The {kind} is available as: {formats}."]}
             )
-        if params.get("edition"):
-            edition = get_object_or_404(FrameworkEdition, code=params["edition"])
-        else:
-            edition = indicator_selectors.region_edition(region)
-            if edition is None:
-                raise exceptions.NotFound("No framework edition is in force.")
-        year = params.get("year") or indicator_selectors.default_year(region)
-        table = indicator_table(region=region, edition=edition, year=year, mode=params["mode"])
+        table = indicator_table(region=region, edition=edition, year=year, mode=mode)
         response = Response(reports.WRITERS[(report, fmt)](table))
         response["Content-Disposition"] = (
             f'attachment; filename="{reports.filename(table, report, fmt)}"'

@@ -89,11 +89,19 @@ def test_an_unknown_edition_is_a_404(demo, leader, browse):
     assert client.get(doc_url("table", "docx") + "?edition=nope").status_code == 404
 
 
-def test_the_page_writes_nothing(demo, leader, browse):
+def test_the_page_and_the_downloads_write_nothing(demo, leader, browse):
+    from assessments.models import AssessmentSnapshot
+
+    AssessmentSnapshot.objects.all().delete()
     client = browse(leader)
     with CaptureQueriesContext(connection) as ctx:
-        client.get(INDEX)
-        client.get(doc_url("table", "xlsx"))
+        for url in (
+            INDEX,
+            doc_url("table", "xlsx"),
+            doc_url("appendix", "docx"),
+            "/api/v1/regions/320404/reports/indicator-table/?format=xlsx",
+        ):
+            assert client.get(url).status_code == 200, url
     writes = [
         q["sql"]
         for q in ctx.captured_queries
@@ -102,6 +110,7 @@ def test_the_page_writes_nothing(demo, leader, browse):
         and "axes_" not in q["sql"]
     ]
     assert writes == []
+    assert not AssessmentSnapshot.objects.exists()
 
 
 def _packages(n: int, region, edition, user) -> None:
