@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments import selectors
@@ -62,8 +63,6 @@ class IndicatorTable:
         return _("official") if self.official else _("provisional")
 
     def as_of_text(self) -> str:
-        from django.utils import timezone
-
         return timezone.localtime(self.card.as_of).strftime("%Y-%m-%d %H:%M")
 
     def verdict_word(self) -> str:
