@@ -32,6 +32,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("actions.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("dossier.urls")),
     path("", include("dashboard.urls")),
 ]
 

@@ -27,7 +27,7 @@ from assessments.choices import Mode
 from assessments.filtersets import SnapshotFilter
 from assessments.scorecard import scorecard_payload, tabular_rows
 from indicators import selectors as indicator_selectors
-from indicators.models import FrameworkEdition
+from indicators.models import FrameworkEdition, Region
 from indicators.models.values import YEAR_MAX, YEAR_MIN
 from zhonglou.api.errors import LIST_ERRORS, READ_ERRORS, ErrorSerializer
 from zhonglou.api.renderers import CSVRenderer, XLSXRenderer
@@ -76,6 +76,25 @@ class ScorecardQuery(serializers.Serializer):
     mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.OFFICIAL)
 
 
+def scorecard_choice(request, code: str) -> tuple[Region, FrameworkEdition, int, str]:
+    """The region (within the reader's and the key's scope, else 404), edition, year and mode
+    a scorecard read asks for, with the region's defaults (400 on malformed parameters)."""
+    regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
+    # The edition with the region: one query fewer on the scorecard's short path.
+    region = get_object_or_404(regions.select_related("edition"), code=code)
+    query = ScorecardQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    if params.get("edition"):
+        edition = get_object_or_404(FrameworkEdition, code=params["edition"])
+    else:
+        edition = indicator_selectors.region_edition(region)
+        if edition is None:
+            raise exceptions.NotFound("No framework edition is in force.")
+    year = params.get("year") or indicator_selectors.default_year(region)
+    return region, edition, year, params["mode"]
+
+
 class ScorecardView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
     permission_classes = SCORE_PERMISSIONS
@@ -115,24 +134,12 @@ class ScorecardView(APIView):
         },
     )
     def get(self, request, code: str):
-        regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
-        # The edition with the region: one query fewer on the short path.
-        region = get_object_or_404(regions.select_related("edition"), code=code)
-        query = ScorecardQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        if params.get("edition"):
-            edition = get_object_or_404(FrameworkEdition, code=params["edition"])
-        else:
-            edition = indicator_selectors.region_edition(region)
-            if edition is None:
-                raise exceptions.NotFound("No framework edition is in force.")
-        year = params.get("year") or indicator_selectors.default_year(region)
+        region, edition, year, mode = scorecard_choice(request, code)
         fmt = request.accepted_renderer.format
-        head = selectors.stored_head(region=region, edition=edition, year=year, mode=params["mode"])
+        head = selectors.stored_head(region=region, edition=edition, year=year, mode=mode)
         if head is not None and fmt in STORED_FORMATS:
-            return self._stored(request, head, region, edition, year, params["mode"])
-        card = selectors.scorecard(region=region, edition=edition, year=year, mode=params["mode"])
+            return self._stored(request, head, region, edition, year, mode)
+        card = selectors.scorecard(region=region, edition=edition, year=year, mode=mode)
         etag = _etag(card.input_hash, fmt)
         if self._not_modified(request, etag, card.as_of):
             response = Response(status=304)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "assessments",
     "actions",
     "notifications",
+    "dossier",
     "dashboard",
     "demo",
 ]

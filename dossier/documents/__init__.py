@@ -1,0 +1,1 @@
+"""The dossier's documents, each written from one ``dossier.table.IndicatorTable``."""

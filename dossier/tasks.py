@@ -1,0 +1,14 @@
+"""Celery tasks of the dossier: thin, take ids, call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from dossier import services
+
+
+@shared_task(name="dossier.build_package", ignore_result=True, acks_late=True)
+def build_package(package_id: int) -> None:
+    """Build an evidence package; a failure is recorded on the package (no retry: the
+    requester sees it and asks again). Safe to run twice: a ready package is left alone."""
+    services.package_build(package_id=package_id)
