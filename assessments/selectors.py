@@ -138,10 +138,10 @@ def stored_head(
     row = (
         _current([region.pk], edition, [year], Mode(mode))
         .filter(stale=False)
-        .values_list("pk", "input_hash", "as_of")
-        .first()
+        .order_by()  # one row at most: no join to the regions for the model's ordering
+        .values_list("pk", "input_hash", "as_of")[:1]
     )
-    return StoredHead(*row) if row else None
+    return StoredHead(*row[0]) if row else None
 
 
 def scorecard(
