@@ -1,9 +1,11 @@
 """Where the deliveries of a committed write are sent from, chosen by
 ``NOTIFICATION_DELIVERY`` (as the recompute's ``ASSESSMENT_RECOMPUTE``): ``celery`` queues one
-task per delivery (retried with back-off by the worker); ``thread`` sends them from a daemon
-thread of this process, retrying with back-off in that thread (the embedded default, ``make
-run``); ``inline`` sends them before returning (tests). A write never waits for a channel and
-never fails because one is down: a failure is logged and the delivery stays pending."""
+task for the deliveries of a commit (a failed one is retried on its own, with back-off, by the
+worker; with the broker down they stay pending for the beat's ``deliver_due``); ``thread``
+sends them from a daemon thread of this process, retrying with back-off in that thread (the
+embedded default, ``make run``); ``inline`` sends them before returning (tests). A write never
+waits for a channel and never fails because one is down: a failure is logged and the delivery
+stays pending."""
 
 from __future__ import annotations
 
@@ -21,12 +23,11 @@ def send_later(delivery_ids: list[int]) -> None:
     mode = settings.NOTIFICATION_DELIVERY
     try:
         if mode == "celery":
-            from notifications.tasks import deliver
+            from notifications.tasks import deliver_batch
 
-            for pk in delivery_ids:
-                # One refused connection, not kombu's retry loop, when the broker is down:
-                # the delivery stays pending and deliver_due picks it up.
-                deliver.apply_async(args=[pk], retry=False)
+            # No publish retries: with the broker down the write goes on at once, and the
+            # deliveries wait, pending, for the beat's deliver_due.
+            deliver_batch.apply_async(args=[list(delivery_ids)], retry=False)
         elif mode == "thread":
             threading.Thread(
                 target=_send_in_thread, args=(list(delivery_ids),), daemon=True

@@ -18,6 +18,17 @@ def deliver(self, delivery_id: int) -> None:
         raise self.retry(countdown=delay)
 
 
+@shared_task(name="notifications.deliver_batch", bind=True, ignore_result=True)
+def deliver_batch(self, delivery_ids: list[int]) -> None:
+    """The deliveries of one commit, queued as one task (one publish per write, so that a
+    broker that is down costs the write one refused connection, not one per delivery); a
+    failed one is tried again on its own after its back-off."""
+    for pk in delivery_ids:
+        delay = services.delivery_attempt(delivery_id=pk)
+        if delay is not None and not self.request.is_eager:
+            deliver.apply_async((pk,), countdown=delay)
+
+
 @shared_task(name="notifications.deliver_due", ignore_result=True)
 def deliver_due() -> int:
     """Every few minutes: the deliveries whose retry is due, and any left pending by a stopped
