@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("d/<str:region>/", views.overview, name="overview"),
     path("d/<str:region>/i/<str:edition>/<str:code>/", views.indicator, name="indicator"),
     path("d/<str:region>/dept/<str:code>/", views.department, name="department"),
+    # The pages of issue 13 are named in the "dashboard" namespace (dashboard:entry).
+    path("", include("dashboard.entry.urls")),
 ]

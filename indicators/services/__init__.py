@@ -1,6 +1,7 @@
 """Every write of the indicators app goes through a function of this package."""
 
 from .catalogue import edition_copy
+from .entry import FormRefused, FormReport, FormRow, parse_entry, plausibility, values_save_form
 from .imports import (
     MAX_IMPORT_ROWS,
     EntryRow,
@@ -55,6 +56,9 @@ __all__ = [
     "BulkError",
     "EntryContext",
     "EntryRow",
+    "FormRefused",
+    "FormReport",
+    "FormRow",
     "ImportRefused",
     "ImportReport",
     "RowIssue",
@@ -78,6 +82,8 @@ __all__ = [
     "evidence_add",
     "evidence_remove",
     "objects_bulk",
+    "parse_entry",
+    "plausibility",
     "region_assessment_year_set",
     "region_update",
     "value_approve",
@@ -87,6 +93,7 @@ __all__ = [
     "value_submit",
     "values_bulk",
     "values_import",
+    "values_save_form",
     "veto_event_delete",
     "veto_event_save",
     "year_is_locked",
