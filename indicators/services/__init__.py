@@ -1,7 +1,15 @@
 """Every write of the indicators app goes through a function of this package."""
 
 from .catalogue import edition_copy
-from .entry import FormRefused, FormReport, FormRow, parse_entry, plausibility, values_save_form
+from .entry import (
+    FormRefused,
+    FormReport,
+    FormRow,
+    parse_entry,
+    plausibility,
+    values_save_form,
+    values_submit,
+)
 from .imports import (
     MAX_IMPORT_ROWS,
     EntryRow,
@@ -94,6 +102,7 @@ __all__ = [
     "values_bulk",
     "values_import",
     "values_save_form",
+    "values_submit",
     "veto_event_delete",
     "veto_event_save",
     "year_is_locked",

@@ -14,22 +14,29 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import DataElement, Evidence, IndicatorValue, Region
+from indicators import permissions
+from indicators.models import DataElement, Evidence, IndicatorValue, Region, ValueComment
 from indicators.models.values import TEXT_MAX_CHARS
 from indicators.validation import parse_answer, parse_number, value_errors
 
-from .imports import EntryRow, ImportRefused, values_import
+from .imports import EntryRow, ImportRefused, _history, values_import
 from .values import (
+    _changed,
+    _check_version,
+    _editable_message,
+    _locked_error,
     _messages,
     check_evidence_file,
     check_lengths,
+    check_submittable,
     comment_add,
     evidence_add,
     evidence_remove,
     large_change_warning,
-    value_submit,
 )
 
 
@@ -167,22 +174,85 @@ def _save_form(actor, region: Region, year: int, rows: list[FormRow], stored_fil
                 comment_add(value=value, actor=actor, text=row.comment)
         except (ValidationError, PermissionDenied) as exc:
             errors.setdefault(row.key, []).append(_messages(exc))
+    chosen = []
     for row in rows:
-        value = values.get(row.key)
         if not row.submit or row.key in errors:
             continue
-        if value is None:
+        if values.get(row.key) is None:
             errors.setdefault(row.key, []).append(_("Enter a value before submitting."))
-            continue
-        try:
-            with transaction.atomic():
-                value_submit(value=value, actor=actor, expected_version=value.version)
-            report.submitted += 1
-        except (ValidationError, PermissionDenied) as exc:
-            errors.setdefault(row.key, []).append(_messages(exc))
+        else:
+            chosen.append(values[row.key])
+    if chosen and not errors:
+        refused = values_submit(actor=actor, region=region, year=year, values=chosen)
+        for element_id, message in refused.items():
+            errors.setdefault(element_id, []).append(message)
+        report.submitted = 0 if refused else len(chosen)
     if errors:
         raise FormRefused(errors, stale)
     return report
+
+
+def values_submit(
+    *, actor, region: Region, year: int, values: list[IndicatorValue]
+) -> dict[int, str]:
+    """Submit many values of one region and year at once, by the rules of ``value_submit``
+    (the actor may enter them, the year is open, each is a draft or returned at the version
+    given, ``check_submittable``), in a constant number of queries. Returns the refusals by
+    data element id; when there is any, nothing was written."""
+    element_ids = [v.data_element_id for v in values]
+    enterable = permissions.enterable_elements(actor, region.pk, element_ids)
+    locked = year in permissions.locked_years(region.pk, [year])
+    current = {
+        v.data_element_id: v
+        for v in IndicatorValue.objects.select_for_update()
+        .filter(region=region, year=year, data_element_id__in=element_ids)
+        .select_related("data_element")
+        .annotate(
+            has_evidence=Exists(Evidence.objects.filter(value=OuterRef("pk"))),
+            explained=Exists(ValueComment.objects.filter(value=OuterRef("pk"))),
+        )
+    }
+    previous = dict(
+        IndicatorValue.objects.filter(
+            region=region, year=year - 1, data_element_id__in=element_ids
+        ).values_list("data_element_id", "value")
+    )
+    refused: dict[int, str] = {}
+    for given in values:
+        key = given.data_element_id
+        obj = current.get(key)
+        try:
+            if enterable is not None and key not in enterable:
+                raise PermissionDenied(_("You may not submit values of this indicator."))
+            if obj is None:
+                raise ValidationError(_("Enter a value before submitting."), code="empty")
+            _check_version(obj, given.version)
+            if locked:
+                raise _locked_error(year)
+            if obj.status not in permissions.TRANSITIONS[permissions.SUBMIT][0]:
+                raise ValidationError(_editable_message(obj), code="status")
+            check_submittable(
+                obj,
+                has_evidence=obj.has_evidence,
+                explained=obj.explained,
+                previous=previous.get(key),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            refused[key] = _messages(exc)
+    if refused:
+        return refused
+    now = timezone.now()
+    for obj in current.values():
+        obj.status = permissions.TRANSITIONS[permissions.SUBMIT][1]
+        obj.submitted_by, obj.submitted_at = actor, now
+        obj.version += 1
+        obj.updated_at = now
+    IndicatorValue.objects.bulk_update(
+        list(current.values()), ["status", "submitted_by", "submitted_at", "version", "updated_at"]
+    )
+    _history(actor, now, [(obj, "~", _("submitted")) for obj in current.values()])
+    _changed(region.pk, year)
+    return {}
 
 
 def _import(actor, region, year, entries, rows, errors, stale, report) -> dict[int, IndicatorValue]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext
 
 from indicators import services
 from indicators.models import DataElement, Evidence, IndicatorValue, ValueComment
@@ -127,3 +128,45 @@ def test_plausibility_of_a_yes_no_element(catalogue):
     element = DataElement.objects.get(key="eco_plan")
     assert services.plausibility(element, YEAR, "是", None) == ([], [])
     assert services.plausibility(element, YEAR, "maybe", None)[0]
+
+
+def test_values_submit_writes_the_history_and_refuses_what_value_submit_refuses(
+    clerk_a, zhonglou, reviewer
+):
+    save(
+        clerk_a,
+        zhonglou,
+        row("straw_utilization_rate", "95"),
+        row("agricultural_film_recovery_rate", "90"),
+    )
+    values = list(IndicatorValue.objects.filter(year=YEAR).order_by("pk"))
+    stale = IndicatorValue.objects.get(pk=values[1].pk)
+    stale.version = 99
+    refused = services.values_submit(
+        actor=clerk_a, region=zhonglou, year=YEAR, values=[values[0], stale]
+    )
+    assert list(refused) == [stale.data_element_id]
+    assert set(IndicatorValue.objects.values_list("status", flat=True)) == {"draft"}
+    assert services.values_submit(actor=clerk_a, region=zhonglou, year=YEAR, values=values) == {}
+    first = IndicatorValue.objects.get(pk=values[0].pk)
+    assert first.status == "submitted" and first.submitted_by == clerk_a
+    assert first.version == values[0].version + 1
+    latest = first.history.first()
+    assert latest.history_change_reason == gettext("submitted")
+    assert latest.history_user == clerk_a and latest.status == "submitted"
+    again = services.values_submit(actor=clerk_a, region=zhonglou, year=YEAR, values=[first])
+    assert again[first.data_element_id] == gettext(
+        "This value is submitted and waits for review; it cannot change now."
+    )
+
+
+def test_values_submit_refuses_another_department_and_a_locked_year(
+    clerk_a, clerk_b, zhonglou, reviewer
+):
+    save(clerk_a, zhonglou, row("straw_utilization_rate", "95"))
+    value = IndicatorValue.objects.get(year=YEAR)
+    assert services.values_submit(actor=clerk_b, region=zhonglou, year=YEAR, values=[value])
+    services.year_lock(region=zhonglou, year=YEAR, actor=reviewer)
+    refused = services.values_submit(actor=clerk_a, region=zhonglou, year=YEAR, values=[value])
+    assert str(YEAR) in refused[value.data_element_id]
+    assert IndicatorValue.objects.get(pk=value.pk).status == "draft"
