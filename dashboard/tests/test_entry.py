@@ -392,3 +392,17 @@ def test_the_queries_of_the_page_and_of_saving_do_not_grow_with_the_rows(
     agriculture, ecology = counts["agriculture"], counts["ecology"]
     assert ecology[0] > agriculture[0]
     assert agriculture[1:] == ecology[1:], counts
+
+
+def test_a_returned_value_shows_its_reason_and_the_department_page_links_to_its_row(
+    en, clerk_a, zhonglou
+):
+    value = factories.make_value(
+        zhonglou, "straw_utilization_rate", YEAR, status="returned", return_reason="请补充台账"
+    )
+    en.force_login(clerk_a)
+    department = en.get(reverse("department", args=["320404", "agriculture"]), {"year": YEAR})
+    assert f"{url()}#row-{value.data_element_id}" in department.content.decode()
+    form = en.get(url())
+    assert form.context["sheet"].rows[value.data_element_id].editable
+    assert "请补充台账" in form.content.decode()
