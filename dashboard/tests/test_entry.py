@@ -406,3 +406,21 @@ def test_a_returned_value_shows_its_reason_and_the_department_page_links_to_its_
     form = en.get(url())
     assert form.context["sheet"].rows[value.data_element_id].editable
     assert "请补充台账" in form.content.decode()
+
+
+def test_the_form_and_its_check_write_nothing(en, clerk_a, zhonglou):
+    factories.make_value(zhonglou, "straw_utilization_rate", YEAR - 1, value="50")
+    factories.make_value(zhonglou, "straw_utilization_rate", YEAR, value="95")
+    straw = DataElement.objects.get(key="straw_utilization_rate")
+    en.force_login(clerk_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert en.get(url()).status_code == 200
+        assert en.get(check_url(straw), {f"r-{straw.pk}-value": "99"}).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+        and "axes" not in q["sql"]
+    ]
+    assert writes == []
