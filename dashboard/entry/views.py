@@ -142,9 +142,20 @@ def _posted_rows(request, sheet: EntrySheet) -> list[services.FormRow]:
         if action == SUBMIT_CHOSEN:
             form.submit = str(pk) in chosen
         elif action == SUBMIT_COMPLETE:
-            form.submit = bool(form.raw.strip())
+            form.submit = _complete(row, form)
         rows.append(form)
     return rows
+
+
+def _complete(row, form: services.FormRow) -> bool:
+    """A row "submit every complete row" takes: a value, and for a yes/no answer an evidence
+    file (kept or attached now); other rows stay drafts without an error."""
+    if not form.raw.strip():
+        return False
+    if not row.element.is_boolean:
+        return True
+    kept = [ev for ev in row.evidence if ev.pk not in form.remove]
+    return bool(kept or form.files)
 
 
 def _keep_typed(sheet: EntrySheet, posted: list[services.FormRow], refused) -> None:

@@ -424,3 +424,16 @@ def test_the_form_and_its_check_write_nothing(en, clerk_a, zhonglou):
         and "axes" not in q["sql"]
     ]
     assert writes == []
+
+
+def test_submit_every_complete_row_leaves_a_yes_no_answer_without_evidence_a_draft(
+    en, clerk_b, zhonglou
+):
+    plan = DataElement.objects.get(key="eco_plan")
+    air = DataElement.objects.get(key="air_good_days_ratio")
+    en.force_login(clerk_b)
+    data = form_data(en.get(url(dept="ecology")), eco_plan="yes", air_good_days_ratio="80")
+    data["action"] = "submit_complete"
+    assert en.post(url(dept="ecology"), data).status_code == 302
+    assert IndicatorValue.objects.get(data_element=plan, year=YEAR).status == "draft"
+    assert IndicatorValue.objects.get(data_element=air, year=YEAR).status == "submitted"
