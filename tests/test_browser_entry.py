@@ -28,6 +28,8 @@ def test_a_clerk_fills_a_whole_year_with_the_keyboard_then_saves_and_submits(
     demo_site,  # noqa: F811
     tmp_path,
 ):
+    from playwright.sync_api import expect
+
     from indicators.models import DataElement, IndicatorValue
 
     evidence = tmp_path / "秸秆综合利用台账.pdf"
@@ -58,8 +60,8 @@ def test_a_clerk_fills_a_whole_year_with_the_keyboard_then_saves_and_submits(
         page.keyboard.type(_plausible(element, year))
         page.keyboard.press("Enter")  # moves on, does not submit
     assert f"/entry/agriculture/{year}/" in page.url
-    page.wait_for_load_state("networkidle")
-    assert rows.nth(0).locator(".check .check-error").count() == 0
+    # The corrected figure's check answers (after its debounce) with no error.
+    expect(rows.nth(0).locator(".check .check-error")).to_have_count(0, timeout=15000)
     # Tab moves from a row's value to its source.
     rows.nth(0).locator("input[data-col=value]").focus()
     page.keyboard.press("Tab")
