@@ -37,7 +37,7 @@ test: install
 
 ## bench: the benchmarks (figures and machine printed; BENCH_DATABASE_URL for PostgreSQL)
 bench: install
-	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py && ../$(BIN)/python bench_write.py && ../$(BIN)/python bench_upload_memory.py && ../$(BIN)/python bench_broker_down.py && ../$(BIN)/python bench_province.py
+	cd bench && ../$(BIN)/python bench_scoring.py && ../$(BIN)/python bench_api.py && ../$(BIN)/python bench_import.py && ../$(BIN)/python bench_write.py && ../$(BIN)/python bench_upload_memory.py && ../$(BIN)/python bench_broker_down.py && ../$(BIN)/python bench_province.py && ../$(BIN)/python bench_entry.py && ../$(BIN)/python bench_dossier.py
 
 ## lint: ruff, and the import layering of .importlinter (docs/architecture.md)
 lint: install

@@ -2,6 +2,15 @@
 
 from .catalogue import edition_copy
 from .deadlines import deadlines_set
+from .entry import (
+    FormRefused,
+    FormReport,
+    FormRow,
+    parse_entry,
+    plausibility,
+    values_save_form,
+    values_submit,
+)
 from .imports import (
     MAX_IMPORT_ROWS,
     EntryRow,
@@ -56,6 +65,9 @@ __all__ = [
     "BulkError",
     "EntryContext",
     "EntryRow",
+    "FormRefused",
+    "FormReport",
+    "FormRow",
     "ImportRefused",
     "ImportReport",
     "RowIssue",
@@ -80,6 +92,8 @@ __all__ = [
     "evidence_add",
     "evidence_remove",
     "objects_bulk",
+    "parse_entry",
+    "plausibility",
     "region_assessment_year_set",
     "region_update",
     "value_approve",
@@ -89,6 +103,8 @@ __all__ = [
     "value_submit",
     "values_bulk",
     "values_import",
+    "values_save_form",
+    "values_submit",
     "veto_event_delete",
     "veto_event_save",
     "year_is_locked",

@@ -363,16 +363,32 @@ def _transition(
     return obj
 
 
-def _submit_check(obj: IndicatorValue) -> None:
+def check_submittable(
+    obj: IndicatorValue, *, has_evidence: bool, explained: bool, previous: Decimal | None
+) -> None:
+    """What a value needs before it is submitted, on pre-loaded facts (no query): a value, an
+    evidence file for a yes/no answer, a comment when it moved beyond the plausibility band
+    since ``previous`` (last year's value). ``value_submit`` and the entry form's batch
+    submission both apply it."""
     if obj.is_empty:
         raise ValidationError(_("Enter a value before submitting."), code="empty")
-    if obj.data_element.value_kind == ValueKind.BOOLEAN and not obj.evidence.exists():
+    if obj.data_element.value_kind == ValueKind.BOOLEAN and not has_evidence:
         raise ValidationError(
             _("A yes/no indicator needs at least one evidence file before it is submitted."),
             code="evidence",
         )
-    if change_warning(obj) and not obj.comments.exists():
-        raise ValidationError(change_warning(obj), code="explain")
+    warning = large_change_warning(obj.data_element, obj.year, obj.value, obj.answer, previous)
+    if warning and not explained:
+        raise ValidationError(warning, code="explain")
+
+
+def _submit_check(obj: IndicatorValue) -> None:
+    check_submittable(
+        obj,
+        has_evidence=obj.evidence.exists(),
+        explained=obj.comments.exists(),
+        previous=_previous_value(obj.region_id, obj.data_element_id, obj.year),
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""The entry form (填报): one department's whole year of one region in one page."""
