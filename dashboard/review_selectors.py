@@ -29,12 +29,6 @@ from indicators.views import inline_type
 DUE_SOON_DAYS = 30
 
 
-def deadline(responsibility: Responsibility, year: int) -> datetime.date:
-    """The day a department's value of ``year`` is due: the one function every page asks, so
-    that deadlines kept as data (issue 14) replace it in one place."""
-    return responsibility.due_date(year)
-
-
 def preview_kind(evidence: Evidence) -> str:
     """ "pdf" or "image" when the file can be previewed in place, "" when it is downloaded."""
     kind = inline_type(evidence.original_name or "")
@@ -241,13 +235,21 @@ def owed_by_department(
     }
     out: dict[str, list[Owed]] = {"returned": [], "due_soon": [], "overdue": []}
     by_element = {r.data_element_id: r for r in leads}
+    returned = list(
+        IndicatorValue.objects.filter(
+            region=region, data_element_id__in=by_element, status=ValueStatus.RETURNED
+        )
+    )
+    # The deadlines kept as data (indicators.selectors.due_dates) and the one overdue rule.
+    due = indicator_selectors.due_dates(
+        region, by_element, set(years) | {v.year for v in returned}, leads=by_element
+    )
+    window = indicator_selectors.current_window(region, edition)
     # Returned values are owed whatever their year.
-    for value in IndicatorValue.objects.filter(
-        region=region, data_element_id__in=by_element, status=ValueStatus.RETURNED
-    ):
-        resp, info = by_element[value.data_element_id], display[value.data_element_id]
-        due = deadline(resp, value.year)
-        out["returned"].append(Owed("returned", info.code, info.name, value.year, due, value))
+    for value in returned:
+        info = display[value.data_element_id]
+        when = due[(value.data_element_id, value.year)]
+        out["returned"].append(Owed("returned", info.code, info.name, value.year, when, value))
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     for resp in leads:
         info = display[resp.data_element_id]
@@ -255,14 +257,17 @@ def owed_by_department(
             value = values.get((resp.data_element_id, year))
             if value is not None and value.status != ValueStatus.DRAFT:
                 continue  # returned (above), submitted or approved
-            due = deadline(resp, year)
-            if due < today:
+            when = due[(resp.data_element_id, year)]
+            status = value.status if value else "missing"
+            if indicator_selectors.is_overdue(
+                status=status, due=when, year=year, window=window, today=today
+            ):
                 kind = "overdue"
-            elif due <= soon:
+            elif today <= when <= soon:
                 kind = "due_soon"
             else:
                 continue
-            out[kind].append(Owed(kind, info.code, info.name, year, due, value))
+            out[kind].append(Owed(kind, info.code, info.name, year, when, value))
     for items in out.values():
         items.sort(key=lambda o: (o.due, indicator_selectors.code_sort_key(o.code)))
     return out

@@ -24,11 +24,15 @@ from indicators.models import (
 from indicators.permissions import EDITABLE_STATUSES, locked_years
 
 
-def deadline(responsibilities: list[Responsibility], year: int) -> datetime.date | None:
-    """When the department's values of ``year`` are due: the earliest due day of the elements
-    it leads. The one place the form asks (deadlines become data later)."""
-    dates = [r.due_date(year) for r in responsibilities if r.role == ResponsibilityRole.LEAD]
-    return min(dates) if dates else None
+def deadline(
+    region: Region, responsibilities: list[Responsibility], year: int
+) -> datetime.date | None:
+    """When the department's values of ``year`` are due: the earliest deadline (kept as data,
+    ``indicators.selectors.due_dates``) of the elements it leads."""
+    leads = {r.data_element_id: r for r in responsibilities if r.role == ResponsibilityRole.LEAD}
+    if not leads:
+        return None
+    return min(indicator_selectors.due_dates(region, leads, [year], leads=leads).values())
 
 
 def input_text(element: DataElement, value: IndicatorValue | None) -> str:
@@ -178,7 +182,7 @@ def entry_sheet(
         year=year,
         groups=groups,
         rows=rows,
-        deadline=deadline(responsibilities, year),
+        deadline=deadline(region, responsibilities, year),
         locked=locked,
         progress=progress([r for r in rows.values() if r.lead]),
     )
