@@ -4,7 +4,7 @@ and a trend line drawn on the server (an SVG, no script)."""
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 register = template.Library()
@@ -14,14 +14,10 @@ SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3
 
 @register.simple_tag
 def entry_url(region_code: str, dept_code: str, year: int) -> str:
-    """The entry form (填报) of a department's year; the department page until the form's URL
-    exists (``dashboard:entry`` comes with the entry form)."""
-    try:
-        return reverse(
-            "dashboard:entry", kwargs={"region": region_code, "dept_code": dept_code, "year": year}
-        )
-    except NoReverseMatch:
-        return reverse("department", kwargs={"region": region_code, "code": dept_code})
+    """The entry form (填报) of a department's year."""
+    return reverse(
+        "dashboard:entry", kwargs={"region": region_code, "dept_code": dept_code, "year": year}
+    )
 
 
 def spark_points(points: list[tuple[int, float]]) -> list[tuple[float, float]]:

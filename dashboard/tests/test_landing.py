@@ -65,20 +65,25 @@ def test_the_landing_page_links_into_the_entry_form(zhonglou, clerk_a, today, br
     assert entry_url("320404", "agriculture", 2022) in page
 
 
-def test_the_entry_link_falls_back_to_the_department_page_until_the_form_exists():
-    from django.urls import NoReverseMatch
+def test_deadlines_set_by_the_reviewers_move_what_is_due(zhonglou, agriculture, reviewer, today):
+    """The landing page asks the deadlines kept as data: moved far ahead, nothing is overdue
+    or due soon any more."""
+    from indicators.models import DataElement
+    from indicators.services import deadlines_set
 
-    try:
-        expected = reverse(
-            "dashboard:entry", kwargs={"region": "320404", "dept_code": "agriculture", "year": 2022}
-        )
-    except NoReverseMatch:
-        expected = reverse("department", kwargs={"region": "320404", "code": "agriculture"})
-    assert entry_url("320404", "agriculture", 2022) == expected
-
-
-def test_deadlines_come_from_one_function(zhonglou, agriculture, today, monkeypatch):
-    monkeypatch.setattr(review_selectors, "deadline", lambda resp, year: datetime.date(2099, 1, 1))
+    owed = review_selectors.owed_by_department(zhonglou, agriculture, today)
+    assert owed["overdue"] and owed["due_soon"]
+    elements = DataElement.objects.filter(
+        responsibilities__region=zhonglou, responsibilities__department=agriculture
+    )
+    later = datetime.date(2099, 1, 1)
+    deadlines_set(
+        actor=reviewer,
+        region=zhonglou,
+        data_elements=list(elements),
+        years=sorted({o.year for items in owed.values() for o in items}),
+        due=later,
+    )
     owed = review_selectors.owed_by_department(zhonglou, agriculture, today)
     assert owed["overdue"] == [] and owed["due_soon"] == []
 
