@@ -151,6 +151,9 @@ REQUESTS: dict[str, Callable[[APIClient, World], object]] = {
     "assessments-list": lambda c, w: c.get(f"{API}assessments/"),
     "assessments-retrieve": lambda c, w: c.get(f"{API}assessments/{w.snapshot.pk}/"),
     "scorecard": lambda c, w: c.get(f"{API}regions/320404/scorecard/", {"year": 2021}),
+    "reports": lambda c, w: c.get(
+        f"{API}regions/320404/reports/indicator-table/", {"year": 2021, "format": "xlsx"}
+    ),
     "schema": lambda c, w: c.get("/api/schema/"),
     "docs": lambda c, w: c.get("/api/docs/"),
 }
@@ -194,6 +197,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "assessments-list": row(403, 403, 200, 200, 200, 403, 200, 401),
     "assessments-retrieve": row(403, 403, 200, 200, 200, 403, 404, 401),
     "scorecard": row(403, 403, 200, 200, 200, 403, 404, 401),
+    "reports": row(403, 403, 200, 200, 200, 403, 404, 401),
     "schema": row(200, 200, 200, 200, 200, 200, 200, 200),
     "docs": row(200, 200, 200, 200, 200, 200, 200, 200),
 }
@@ -294,6 +298,7 @@ OPERATIONS = {
     "assessments-list": "GET /api/v1/assessments/",
     "assessments-retrieve": "GET /api/v1/assessments/{id}/",
     "scorecard": "GET /api/v1/regions/{code}/scorecard/",
+    "reports": "GET /api/v1/regions/{code}/reports/{kind}/",
 }
 
 
