@@ -197,6 +197,9 @@ REQUESTS: dict[str, Callable[[APIClient, World], object]] = {
     "actions-verify": lambda c, w: c.post(
         f"{API}actions/{w.action.pk}/verify/", {"reason": "已说明"}, format="json"
     ),
+    "reports": lambda c, w: c.get(
+        f"{API}regions/320404/reports/indicator-table/", {"year": 2021, "format": "xlsx"}
+    ),
     "schema": lambda c, w: c.get("/api/schema/"),
     "docs": lambda c, w: c.get("/api/docs/"),
 }
@@ -246,6 +249,7 @@ EXPECTED: dict[str, dict[str, int]] = {
     "actions-partial_update": row(200, 404, 403, 403, 403, 200, 404, 401),
     "actions-notes": row(201, 404, 201, 403, 403, 201, 404, 401),
     "actions-verify": row(403, 404, 200, 403, 403, 403, 404, 401),
+    "reports": row(403, 403, 200, 200, 200, 403, 404, 401),
     "schema": row(200, 200, 200, 200, 200, 200, 200, 200),
     "docs": row(200, 200, 200, 200, 200, 200, 200, 200),
 }
@@ -352,6 +356,7 @@ OPERATIONS = {
     "actions-partial_update": "PATCH /api/v1/actions/{id}/",
     "actions-notes": "POST /api/v1/actions/{id}/notes/",
     "actions-verify": "POST /api/v1/actions/{id}/verify/",
+    "reports": "GET /api/v1/regions/{code}/reports/{kind}/",
 }
 
 

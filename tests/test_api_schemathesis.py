@@ -69,6 +69,7 @@ OPERATIONS = [
     "GET /api/v1/indicators/{id}/",
     "GET /api/v1/regions/",
     "GET /api/v1/regions/{code}/",
+    "GET /api/v1/regions/{code}/reports/{kind}/",
     "GET /api/v1/regions/{code}/scorecard/",
     "GET /api/v1/responsibilities/",
     "GET /api/v1/responsibilities/{id}/",
@@ -143,6 +144,10 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
             "/api/v1/frameworks/{code}/": {"code": edition.code},
             "/api/v1/indicators/{id}/": {"id": edition.indicators.first().pk},
             "/api/v1/regions/{code}/": {"code": zhonglou.code},
+            "/api/v1/regions/{code}/reports/{kind}/": {
+                "code": zhonglou.code,
+                "kind": "indicator-table",
+            },
             "/api/v1/regions/{code}/scorecard/": {"code": zhonglou.code},
             "/api/v1/responsibilities/{id}/": {"id": responsibility.pk},
             "/api/v1/values/{id}/approve/": {"id": submitted.pk},
