@@ -52,6 +52,7 @@ class World:
     responsibility: object  # agriculture leads straw
     snapshot: object = None  # Zhonglou's stored scorecard (with the snapshots fixture)
     action: object = None  # a done corrective action on 25, agriculture leads (action fixture)
+    hook: object = None  # the reviewer's consumer webhook for Zhonglou (hook fixture)
 
 
 @pytest.fixture
@@ -100,6 +101,22 @@ def action(world, zhonglou, reviewer, clerk_a) -> None:
         due_date=datetime.date(2099, 3, 31),
     )
     action_services.action_transition(actor=clerk_a, action=world.action, status="done")
+
+
+@pytest.fixture
+def hook(world, zhonglou, reviewer) -> None:
+    """A consumer webhook the reviewer registered for Zhonglou (for the webhooks endpoints)."""
+    from notifications.models import WebhookEndpoint
+
+    world.hook = WebhookEndpoint.objects.create(
+        name="city platform",
+        kind="consumer",
+        url="https://platform.example/hook",
+        secret="s" * 20,
+        region=zhonglou,
+        events=["value.approved"],
+        owner=reviewer,
+    )
 
 
 @pytest.fixture
@@ -197,6 +214,20 @@ REQUESTS: dict[str, Callable[[APIClient, World], object]] = {
     "actions-verify": lambda c, w: c.post(
         f"{API}actions/{w.action.pk}/verify/", {"reason": "已说明"}, format="json"
     ),
+    "webhooks-list": lambda c, w: c.get(f"{API}webhooks/"),
+    "webhooks-retrieve": lambda c, w: c.get(f"{API}webhooks/{w.hook.pk}/"),
+    "webhooks-create": lambda c, w: c.post(
+        f"{API}webhooks/",
+        {
+            "name": "platform",
+            "url": "https://platform.example/other",
+            "region": "320404",
+            "events": ["verdict.changed"],
+        },
+        format="json",
+    ),
+    "webhooks-destroy": lambda c, w: c.delete(f"{API}webhooks/{w.hook.pk}/"),
+    "webhooks-deliveries": lambda c, w: c.get(f"{API}webhooks/{w.hook.pk}/deliveries/"),
     "reports": lambda c, w: c.get(
         f"{API}regions/320404/reports/indicator-table/", {"year": 2021, "format": "xlsx"}
     ),
@@ -249,6 +280,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "actions-partial_update": row(200, 404, 403, 403, 403, 200, 404, 401),
     "actions-notes": row(201, 404, 201, 403, 403, 201, 404, 401),
     "actions-verify": row(403, 404, 200, 403, 403, 403, 404, 401),
+    "webhooks-list": row(200, 200, 200, 200, 200, 200, 200, 401),
+    "webhooks-retrieve": row(404, 404, 200, 404, 404, 404, 404, 401),
+    "webhooks-create": row(403, 403, 201, 201, 403, 403, 404, 401),
+    "webhooks-destroy": row(404, 404, 204, 404, 403, 404, 404, 401),
+    "webhooks-deliveries": row(404, 404, 200, 404, 404, 404, 404, 401),
     "reports": row(403, 403, 200, 200, 200, 403, 404, 401),
     "schema": row(200, 200, 200, 200, 200, 200, 200, 200),
     "docs": row(200, 200, 200, 200, 200, 200, 200, 200),
@@ -356,6 +392,11 @@ OPERATIONS = {
     "actions-partial_update": "PATCH /api/v1/actions/{id}/",
     "actions-notes": "POST /api/v1/actions/{id}/notes/",
     "actions-verify": "POST /api/v1/actions/{id}/verify/",
+    "webhooks-list": "GET /api/v1/webhooks/",
+    "webhooks-retrieve": "GET /api/v1/webhooks/{id}/",
+    "webhooks-create": "POST /api/v1/webhooks/",
+    "webhooks-destroy": "DELETE /api/v1/webhooks/{id}/",
+    "webhooks-deliveries": "GET /api/v1/webhooks/{id}/deliveries/",
     "reports": "GET /api/v1/regions/{code}/reports/{kind}/",
 }
 
@@ -377,6 +418,8 @@ def test_permission_matrix(request, client_for, world, endpoint, actor):
         request.getfixturevalue("snapshots")
     if endpoint.startswith("actions"):
         request.getfixturevalue("action")
+    if endpoint.startswith("webhooks"):
+        request.getfixturevalue("hook")
     response = REQUESTS[endpoint](client_for(actor), world)
     status = EXPECTED[endpoint][actor]
     if status >= 400:
