@@ -36,6 +36,7 @@ def test_a_clerk_fills_a_whole_year_with_the_keyboard_then_saves_and_submits(
     evidence.write_bytes(b"%PDF-1.4 synthetic test evidence")
 
     log_in(page, demo_site, "zl-agriculture")
+    page.goto(f"{demo_site}/d/320404/dept/agriculture/")
     start = page.locator("a.start-year")
     year = int(start.get_attribute("href").rstrip("/").rsplit("/", 1)[1])
     start.click()

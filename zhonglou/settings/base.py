@@ -322,6 +322,7 @@ SPECTACULAR_SETTINGS = {
         "EditionStatusEnum": "indicators.choices.EditionStatus",
         "ActionStatusEnum": "actions.choices.ActionStatus",
         "ProgressEnum": "assessments.choices.Progress",
+        "EndpointKindEnum": "notifications.choices.EndpointKind",
     },
 }
 CACHES = {"default": read_cache("CACHE_URL", "locmem://")}
