@@ -116,9 +116,17 @@ class ScorecardView(APIView):
     )
     def get(self, request, code: str):
         regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
-        # The edition with the region: one query fewer on the short path.
-        region = get_object_or_404(regions.select_related("edition"), code=code)
         query = ScorecardQuery(data=request.query_params)
+        valid = query.is_valid()
+        # The edition, the default year and its stored head with the region: the short path
+        # is this query (after the key's) when neither the year nor the edition is asked for.
+        regions = regions.select_related("edition")
+        by_default = valid and not query.validated_data.get("year")
+        if by_default:
+            regions = indicator_selectors.with_latest_approved_year(regions)
+            if not query.validated_data.get("edition"):
+                regions = selectors.with_default_head(regions, query.validated_data["mode"])
+        region = get_object_or_404(regions, code=code)
         query.is_valid(raise_exception=True)
         params = query.validated_data
         if params.get("edition"):
@@ -127,9 +135,14 @@ class ScorecardView(APIView):
             edition = indicator_selectors.region_edition(region)
             if edition is None:
                 raise exceptions.NotFound("No framework edition is in force.")
-        year = params.get("year") or indicator_selectors.default_year(region)
+        year = params.get("year") or indicator_selectors.annotated_default_year(region)
         fmt = request.accepted_renderer.format
-        head = selectors.stored_head(region=region, edition=edition, year=year, mode=params["mode"])
+        if hasattr(region, "head_pk") and region.edition_id == edition.pk:
+            head = selectors.default_head(region)
+        else:
+            head = selectors.stored_head(
+                region=region, edition=edition, year=year, mode=params["mode"]
+            )
         if head is not None and fmt in STORED_FORMATS:
             return self._stored(request, head, region, edition, year, params["mode"])
         card = selectors.scorecard(region=region, edition=edition, year=year, mode=params["mode"])
