@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -289,8 +289,16 @@ def verdict_lines(
 
 def data_years(regions: Iterable[Region]) -> list[int]:
     """The years the regions hold values for, latest first (empty when they hold none)."""
-    span = IndicatorValue.objects.filter(region__in=list(regions)).aggregate(
-        lo=Min("year"), hi=Max("year")
+    # The first and last year of each region from its index (region, year, status), then the
+    # span of those: the cost grows with the regions, not with their values.
+    values = IndicatorValue.objects.filter(region=OuterRef("pk")).values("year")
+    span = (
+        Region.objects.filter(pk__in=[r.pk for r in regions])
+        .annotate(
+            first=Subquery(values.order_by("year")[:1]),
+            last=Subquery(values.order_by("-year")[:1]),
+        )
+        .aggregate(lo=Min("first"), hi=Max("last"))
     )
     if span["hi"] is None:
         return []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, Max, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -310,12 +310,18 @@ def default_years(regions) -> dict[int, int]:
     """:func:`default_year` of each region, keyed by id, in one query whatever their number."""
     regions = list(regions)
     unset = [r.pk for r in regions if not r.assessment_year]
+    # Each region's latest year from the top of its index (region, year, status), not a
+    # MAX over every value of every region: the cost grows with the regions, not their values.
+    newest = (
+        IndicatorValue.objects.filter(region=OuterRef("pk"), status=ValueStatus.APPROVED)
+        .order_by("-year")
+        .values("year")[:1]
+    )
     latest = (
         dict(
-            IndicatorValue.objects.filter(region_id__in=unset, status=ValueStatus.APPROVED)
-            .values("region")
-            .annotate(latest=Max("year"))
-            .values_list("region", "latest")
+            Region.objects.filter(pk__in=unset)
+            .annotate(latest=Subquery(newest))
+            .values_list("pk", "latest")
             .order_by()
         )
         if unset
