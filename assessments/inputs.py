@@ -7,7 +7,7 @@ import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import prefetch_related_objects
@@ -134,6 +134,9 @@ class _Catalogue:
     baselines: set[int]
     codes: dict[int, str]
     pass_rule: PassRule
+    # What an indicator's spec takes from its applicability alone (the same for every region
+    # of a class: see ``selectors.applicabilities``), keyed by the applicability's id.
+    statics: dict = field(default_factory=dict)
 
 
 def _catalogue(edition: FrameworkEdition) -> _Catalogue:
@@ -261,9 +264,9 @@ def _indicator_specs(cat: _Catalogue, applies, data: _RegionData, year: int, edi
     for element, y, target in data.targets:
         if y in used:
             targets[element].append((y, target))
-    context = (observations, targets, data.departments, cat.inputs_of)
     return tuple(
-        _spec(applies[ind.pk], cat.codes.get(ind.parent_id), *context) for ind in cat.catalogue
+        _spec(cat, applies[ind.pk], observations, targets, data.departments)
+        for ind in cat.catalogue
     )
 
 
@@ -295,45 +298,60 @@ def _not_applicable_text(kind: str, reason: str, scope: str) -> tuple[str, str]:
     )
 
 
-def _spec(
-    answer: selectors.Applicability, parent_code, observations, targets, departments, inputs_of
-) -> IndicatorSpec:
-    ind, criterion = answer.indicator, answer.criterion
-    na = _not_applicable(answer)
-    element = ind.data_element
-    # The first input (the indicator's own data element) first: its departments lead.
-    inputs = sorted(inputs_of.get(ind.pk, []), key=lambda e: e.pk != ind.data_element_id)
+def _spec(cat: _Catalogue, answer: selectors.Applicability, observations, targets, departments):
+    static = _static(cat, answer)
+    ind, inputs = answer.indicator, static["inputs"]
     zh_depts, en_depts = _owed_by(
         [departments.get(e.pk, ((), ())) for e in inputs]
         or [departments.get(ind.data_element_id, ((), ()))]
     )
+    return IndicatorSpec(
+        **static["fields"],
+        inputs=tuple(_input(e, observations) for e in inputs),
+        observations=() if inputs else tuple(observations.get(ind.data_element_id, ())),
+        assigned_targets=tuple(targets.get(ind.data_element_id, ())),
+        departments=zh_depts,
+        departments_en=en_depts,
+    )
+
+
+def _static(cat: _Catalogue, answer: selectors.Applicability) -> dict:
+    """The fields of an indicator's spec that depend on its applicability only, worked out
+    once per batch for each applicability (shared by the regions of one class)."""
+    cached = cat.statics.get(id(answer))
+    if cached is not None and cached["answer"] is answer:
+        return cached
+    ind, criterion = answer.indicator, answer.criterion
+    na = _not_applicable(answer)
+    element = ind.data_element
+    # The first input (the indicator's own data element) first: its departments lead.
+    inputs = sorted(cat.inputs_of.get(ind.pk, []), key=lambda e: e.pk != ind.data_element_id)
     # A computed indicator describes its own value (the decline in %); an entered one is its
     # data element's value.
     shown = ind if inputs else element
-    return IndicatorSpec(
+    fields = dict(
         code=ind.code,
         name=ind.name,
         name_en=ind.name_en,
         category=ind.category,
-        parent_code=parent_code,
+        parent_code=cat.codes.get(ind.parent_id),
         value_kind=shown.value_kind if shown else "",
         unit=shown.unit if shown else "",
         direction=(shown.direction or "none") if shown else "none",
         decimals=shown.decimals if shown and shown.decimals is not None else 1,
         formula=ind.formula if inputs else "",
-        inputs=tuple(_input(e, observations) for e in inputs),
         base_year=ind.base_year,
         target_text=criterion.target_text if criterion else "",
         target_text_en=criterion.target_text_en if criterion else "",
         rules=_rules(criterion) if criterion else (),
         not_applicable=na[0] if na else None,
         not_applicable_en=na[1] if na else None,
-        observations=() if inputs else tuple(observations.get(ind.data_element_id, ())),
-        assigned_targets=tuple(targets.get(ind.data_element_id, ())),
-        departments=zh_depts,
-        departments_en=en_depts,
         missing_attributes=answer.missing_attributes,
     )
+    # The answer is kept with its fields, so that its id is not reused within the batch.
+    cached = {"answer": answer, "inputs": inputs, "fields": fields}
+    cat.statics[id(answer)] = cached
+    return cached
 
 
 def _input(element, observations) -> InputSpec:

@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.scope import scope_of
@@ -144,6 +145,36 @@ def stored_head(
     return StoredHead(*row[0]) if row else None
 
 
+def with_default_head(regions: QuerySet[Region], mode: Mode | str) -> QuerySet[Region]:
+    """Annotate regions with the :func:`stored_head` of their own edition and default year
+    (:func:`indicators.selectors.default_year`): ``head_pk``, ``head_hash``, ``head_as_of``,
+    None when missing or stale. The scorecard's short path in the query that reads the
+    region; plain SQL, as building and compiling the same subqueries through the ORM cost
+    more than the query itself. See :func:`default_head`."""
+    snapshots = AssessmentSnapshot._meta.db_table
+    region = Region._meta.db_table
+    year, year_params = indicator_selectors.default_year_sql()
+    fields = AssessmentSnapshot._meta
+    heads = {}
+    for name, column in (("head_pk", "id"), ("head_hash", "input_hash"), ("head_as_of", "as_of")):
+        sql = (
+            f'SELECT s."{column}" FROM "{snapshots}" s WHERE s."region_id" = "{region}"."id" '
+            f'AND s."edition_id" = "{region}"."edition_id" AND s."year" = {year} '
+            'AND s."mode" = %s AND s."is_current" AND NOT s."stale" LIMIT 1'
+        )
+        field = fields.pk if column == "id" else fields.get_field(column)
+        heads[name] = RawSQL(sql, (*year_params, Mode(mode).value), output_field=field)
+    return regions.annotate(**heads)
+
+
+def default_head(region: Region) -> StoredHead | None:
+    """The head annotated by :func:`with_default_head` (for the region's own edition and its
+    default year), or None when the snapshot is missing or stale."""
+    if region.head_pk is None:
+        return None
+    return StoredHead(region.head_pk, region.head_hash, region.head_as_of)
+
+
 def scorecard(
     *,
     region: Region,
@@ -266,8 +297,16 @@ def verdict_lines(
 
 def data_years(regions: Iterable[Region]) -> list[int]:
     """The years the regions hold values for, latest first (empty when they hold none)."""
-    span = IndicatorValue.objects.filter(region__in=list(regions)).aggregate(
-        lo=Min("year"), hi=Max("year")
+    # The first and last year of each region from its index (region, year, status), then the
+    # span of those: the cost grows with the regions, not with their values.
+    values = IndicatorValue.objects.filter(region=OuterRef("pk")).values("year")
+    span = (
+        Region.objects.filter(pk__in=[r.pk for r in regions])
+        .annotate(
+            first=Subquery(values.order_by("year")[:1]),
+            last=Subquery(values.order_by("-year")[:1]),
+        )
+        .aggregate(lo=Min("first"), hi=Max("last"))
     )
     if span["hi"] is None:
         return []

@@ -20,7 +20,9 @@ from tests.api_helpers import (
     STRAW,
     assert_error,
     clear_cache,  # noqa: F401 (fixture)
+    key_client,
     load_demo,
+    make_key,
     make_value,
     session_client,
 )
@@ -135,3 +137,53 @@ def test_without_a_stored_snapshot_nothing_is_cached(as_reviewer, figures):
     assert as_reviewer.get(URL).status_code == 200
     assert not AssessmentSnapshot.objects.exists()
     assert not any(str(k).find("scorecard:") >= 0 for k in getattr(cache, "_cache", {}))
+
+
+def _counted(client, url, **headers):
+    client.get(url, **headers)  # renders and stores; the key's last use written
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    return response, queries
+
+
+def test_an_api_key_read_of_a_stored_scorecard_takes_three_queries(reviewer, stored):
+    """The key with whether it is limited to regions; the owner's role groups; the region
+    with its edition, default year and stored head. Nothing else: no query for the key's
+    regions, the default year or the head of their own."""
+    key, _api_key = make_key(reviewer)
+    client = key_client(key)
+    response, queries = _counted(client, URL)
+    assert response.status_code == 200 and response.json()["region"]["code"] == "320404"
+    assert len(queries) == 3, [q["sql"] for q in queries]
+    # The table of each query's first selected column.
+    assert [q["sql"].split('"')[1] for q in queries] == [
+        "accounts_apikey",
+        "auth_group",
+        "indicators_region",
+    ]
+    etag = response["ETag"]
+    response, queries = _counted(client, URL, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304 and len(queries) == 3
+    response, queries = _counted(client, URL + "?format=csv")
+    assert response.status_code == 200 and len(queries) == 3
+
+
+def test_a_key_limited_to_regions_reads_its_limit_in_the_regions_query(reviewer, stored, zhonglou):
+    key, _api_key = make_key(reviewer, regions=[zhonglou])
+    response, queries = _counted(key_client(key), URL)
+    assert response.status_code == 200 and len(queries) == 3
+
+
+def test_a_key_limited_to_other_regions_does_not_read_the_scorecard(reviewer, stored, zhonglou):
+    from indicators.models import Region
+
+    other = Region.objects.exclude(pk=zhonglou.pk).first()
+    key, _api_key = make_key(reviewer, regions=[other])
+    assert_error(key_client(key).get(URL), 404, "not_found")
+
+
+def test_an_asked_year_or_edition_takes_the_head_query(as_reviewer, stored):
+    response, queries = _counted(as_reviewer, URL + "?year=2021")
+    assert response.status_code == 200
+    assert any("assessments_assessmentsnapshot" in q["sql"] for q in queries)
+    assert response.content == _full_path(as_reviewer, URL + "?year=2021").content

@@ -28,13 +28,20 @@ class HasRole(permissions.BasePermission):
 def key_regions(request) -> list[int] | None:
     """The region ids an API key is limited to, or None (no limit beyond the owner's)."""
     key = request.auth if isinstance(request.auth, ApiKey) else None
-    if key is None:
+    if key is None or getattr(key, "limited", True) is False:
         return None
     ids = [r.pk for r in key.regions.all()]
     return ids or None
 
 
 def restrict(queryset, request, field: str = "region"):
-    """Apply an API key's region limit to a queryset already scoped to the owner."""
-    ids = key_regions(request)
-    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+    """Apply an API key's region limit to a queryset already scoped to the owner: no query of
+    its own (the limit is a subquery; an unlimited key, known at authentication, adds none)."""
+    key = request.auth if isinstance(request.auth, ApiKey) else None
+    if key is None or getattr(key, "limited", True) is False:
+        return queryset
+    if getattr(key, "limited", None) is None:  # not known (not from the authentication)
+        ids = key_regions(request)
+        return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+    limit = ApiKey.regions.through.objects.filter(apikey_id=key.pk).values("region_id")
+    return queryset.filter(**{f"{field}__in": limit})

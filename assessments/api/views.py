@@ -78,11 +78,18 @@ class ScorecardQuery(serializers.Serializer):
 
 def scorecard_choice(request, code: str) -> tuple[Region, FrameworkEdition, int, str]:
     """The region (within the reader's and the key's scope, else 404), edition, year and mode
-    a scorecard read asks for, with the region's defaults (400 on malformed parameters)."""
+    a scorecard read asks for, with the region's defaults (400 on malformed parameters). When
+    neither the year nor the edition is asked for, the region comes with its edition, default
+    year and stored head in one query (``head_pk``: the scorecard's short path)."""
     regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
-    # The edition with the region: one query fewer on the scorecard's short path.
-    region = get_object_or_404(regions.select_related("edition"), code=code)
     query = ScorecardQuery(data=request.query_params)
+    valid = query.is_valid()
+    regions = regions.select_related("edition")
+    if valid and not query.validated_data.get("year"):
+        regions = indicator_selectors.with_latest_approved_year(regions)
+        if not query.validated_data.get("edition"):
+            regions = selectors.with_default_head(regions, query.validated_data["mode"])
+    region = get_object_or_404(regions, code=code)
     query.is_valid(raise_exception=True)
     params = query.validated_data
     if params.get("edition"):
@@ -91,7 +98,7 @@ def scorecard_choice(request, code: str) -> tuple[Region, FrameworkEdition, int,
         edition = indicator_selectors.region_edition(region)
         if edition is None:
             raise exceptions.NotFound("No framework edition is in force.")
-    year = params.get("year") or indicator_selectors.default_year(region)
+    year = params.get("year") or indicator_selectors.annotated_default_year(region)
     return region, edition, year, params["mode"]
 
 
@@ -136,7 +143,10 @@ class ScorecardView(APIView):
     def get(self, request, code: str):
         region, edition, year, mode = scorecard_choice(request, code)
         fmt = request.accepted_renderer.format
-        head = selectors.stored_head(region=region, edition=edition, year=year, mode=mode)
+        if hasattr(region, "head_pk") and region.edition_id == edition.pk:
+            head = selectors.default_head(region)
+        else:
+            head = selectors.stored_head(region=region, edition=edition, year=year, mode=mode)
         if head is not None and fmt in STORED_FORMATS:
             return self._stored(request, head, region, edition, year, mode)
         card = selectors.scorecard(region=region, edition=edition, year=year, mode=mode)

@@ -7,6 +7,7 @@ Each clause builder returns a ``Text`` without final punctuation; ``sentence`` c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -46,8 +47,11 @@ class Text(NamedTuple):
 # ---------------------------------------------------------------- numbers
 
 
+@functools.lru_cache(maxsize=4096)
 def fmt_number(number: Decimal | int, decimals: int) -> str:
-    """``number`` rounded to ``decimals`` places, without trailing zeros (97.0 → "97")."""
+    """``number`` rounded to ``decimals`` places, without trailing zeros (97.0 → "97").
+    Remembered: the same few values and targets recur in every scorecard of a province (equal
+    numbers, whatever their exponent, format alike)."""
     quantum = Decimal(1).scaleb(-max(decimals, 0))
     # Half up (四舍五入) as statistical yearbooks round, not the banker's rounding of Decimal.
     text = f"{Decimal(number).quantize(quantum, rounding=ROUND_HALF_UP):f}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from indicators import selectors, services
@@ -79,6 +79,28 @@ def test_default_years_read_many_regions_in_one_query(
 ):
     with django_assert_num_queries(1):
         selectors.default_years([zhonglou, tianning])
+
+
+def test_default_years_and_data_years_per_region(
+    zhonglou_demo, tianning, django_assert_num_queries
+):
+    """The latest approved year of each region (a draft moves none; a region without approved
+    values falls back to last year) and the span of years of all, one query each."""
+    from assessments import selectors as assessment_selectors
+    from indicators.models import IndicatorValue
+
+    latest = max(IndicatorValue.objects.filter(region=zhonglou_demo).values_list("year", flat=True))
+    draft(zhonglou_demo, "pm25_annual_mean", latest + 1)
+    with django_assert_num_queries(1):
+        years = selectors.default_years([zhonglou_demo, tianning])
+    approved = IndicatorValue.objects.filter(region=zhonglou_demo, status="approved")
+    assert years[zhonglou_demo.pk] == max(approved.values_list("year", flat=True))
+    assert years[tianning.pk] == timezone.localdate().year - 1
+    first = min(IndicatorValue.objects.values_list("year", flat=True))
+    with django_assert_num_queries(1):
+        span = assessment_selectors.data_years([zhonglou_demo, tianning])
+    assert span == list(range(latest + 1, first - 1, -1))
+    assert assessment_selectors.data_years([tianning]) == []
 
 
 def gaps(page: str) -> str:
