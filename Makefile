@@ -29,7 +29,7 @@ $(NPM_STAMP): package.json package-lock.json
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py setup_demo --url http://$(HOST):$(PORT)/
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: the whole suite (SQLite unless DATABASE_URL is set; PYTEST_ARGS passes extra options)
 test: install

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -64,6 +65,24 @@ def _verdicts(items) -> None:
     verdict_notify(items)
 
 
+_muted = threading.local()
+
+
+@contextmanager
+def muted():
+    """Writes in this block notify nobody: the demo's seeding enters and approves its figures
+    through the workflow, and nobody should be told about it."""
+    _muted.on = True
+    try:
+        yield
+    finally:
+        _muted.on = False
+
+
+def _is_muted() -> bool:
+    return getattr(_muted, "on", False)
+
+
 _workflow_pending = _Pending(_workflow)
 _verdict_pending = _Pending(_verdicts)
 
@@ -72,6 +91,8 @@ _verdict_pending = _Pending(_verdicts)
 def on_value_transitioned(sender, action: str, value, actor, reason: str = "", **kwargs) -> None:
     from notifications.services import WorkflowEvent
 
+    if _is_muted():
+        return
     _workflow_pending.add(
         WorkflowEvent(
             action=action, value_id=value.pk, actor_id=getattr(actor, "pk", None), reason=reason
@@ -81,4 +102,6 @@ def on_value_transitioned(sender, action: str, value, actor, reason: str = "", *
 
 @receiver(verdict_changed, dispatch_uid="notifications.on_verdict_changed")
 def on_verdict_changed(sender, snapshot, **kwargs) -> None:
+    if _is_muted():
+        return
     _verdict_pending.add(snapshot.pk)

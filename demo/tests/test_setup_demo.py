@@ -26,10 +26,25 @@ def test_setup_demo_prints_the_address_it_is_given(catalogue):
     assert re.search(r"^\s+cz-leader\s", printed, re.MULTILINE)
 
 
-def test_make_run_passes_its_host_and_port_to_setup_demo():
+def test_seeding_the_demo_notifies_nobody(catalogue, django_capture_on_commit_callbacks):
+    """The demo's figures go through the workflow (entered, submitted, approved); nobody gets
+    a message or an e-mail about it, so `make run`'s console shows only real ones."""
+    from django.core import mail
+
+    from notifications.models import Delivery, Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("setup_demo", url="http://127.0.0.1:8101/", stdout=io.StringIO())
+
+    assert mail.outbox == []
+    assert not Notification.objects.exists() and not Delivery.objects.exists()
+
+
+def test_make_run_passes_its_host_and_port_to_setup_demo_and_the_links():
     run = re.search(r"^run:.*?(?=^\S)", (ROOT / "Makefile").read_text(), re.S | re.M).group(0)
 
     assert "setup_demo --url http://$(HOST):$(PORT)/" in run
+    assert "SITE_URL=http://$(HOST):$(PORT) " in run
     assert "runserver $(HOST):$(PORT)" in run
 
 

@@ -12,6 +12,7 @@ from demo.synthetic import create_synthetic_regions
 from indicators.loaders.common import LoadError
 from indicators.models import Region
 from indicators.reference import load_reference_data
+from notifications.receivers import muted as notifications_muted
 
 
 class Command(BaseCommand):
@@ -44,12 +45,14 @@ class Command(BaseCommand):
             self.stdout.write(line)
         accounts = ensure_demo_users()
         admin = User.objects.get(username="admin")
-        loaded = load_demo_values(admin)
-        self.stdout.write(f"Demo values from the Zhonglou report: {loaded} new.")
-        synthetic = create_synthetic_regions(count=2, actor=admin)
-        now = timezone.now()
-        for region in [Region.objects.get(code="320404"), *synthetic]:
-            region_refresh(region=region, years=[], now=now)
+        # Seeding goes through the workflow; nobody is notified of it.
+        with notifications_muted():
+            loaded = load_demo_values(admin)
+            self.stdout.write(f"Demo values from the Zhonglou report: {loaded} new.")
+            synthetic = create_synthetic_regions(count=2, actor=admin)
+            now = timezone.now()
+            for region in [Region.objects.get(code="320404"), *synthetic]:
+                region_refresh(region=region, years=[], now=now)
         # Writes above queued background recomputes (thread mode): let them end before exiting.
         recompute.background.wait_idle(timeout=120)
         self.stdout.write(
