@@ -79,10 +79,16 @@ def test_reviewer_previews_returns_one_and_approves_the_rest_in_bulk(page, demo_
     # One row goes back with a reason, in place.
     back = page.locator(f"#row-{returned.pk}")
     back.locator("form.return input[name=reason]").fill("请补充水产种质资源调查报告")
-    back.locator("button.return-button").click()
-    page.wait_for_selector(f"#row-{returned.pk}.status-returned")
+    decide = f"/review/{returned.pk}/"
+    with page.expect_response(
+        lambda r: r.url.endswith(decide) and r.request.method == "POST", timeout=60000
+    ) as answered:
+        back.locator("button.return-button").click()
+    assert answered.value.status == 200
     returned.refresh_from_db()
     assert returned.status == "returned"
+    # The answer replaces the row in place (a loaded CI machine can take its time).
+    page.wait_for_selector(f"#row-{returned.pk}.status-returned", timeout=60000)
 
     # The rest are approved at once.
     page.check("#select-all")
