@@ -34,8 +34,13 @@ def role_of(user) -> Role | None:
     cached = getattr(user, "_zhonglou_role", "unset")
     if cached != "unset":
         return cached
-    names = {g.name for g in user.groups.all()}
-    roles = {_BY_GROUP[n] for n in names if n in _BY_GROUP}
+    return remember_role(user, {g.name for g in user.groups.all()})
+
+
+def remember_role(user, group_names) -> Role | None:
+    """The role given by the user's group names (read by the caller, e.g. with the user in
+    the same query), kept on the user object for :func:`role_of`."""
+    roles = {_BY_GROUP[n] for n in group_names if n in _BY_GROUP}
     role = next((r for r in _STRENGTH if r in roles), None)
     user._zhonglou_role = role
     return role

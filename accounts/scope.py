@@ -81,6 +81,14 @@ class Scope:
             return own
         return own | Q(**{f"{prefix}parent_id": self.region_id})
 
+    def reads(self, region_id: int, parent_id: int | None) -> bool:
+        """:meth:`region_q` for one region whose id and parent are known: no query."""
+        if self.is_admin:
+            return True
+        if self.role is None or self.region_id is None:
+            return False
+        return region_id == self.region_id or (not self.is_clerk and parent_id == self.region_id)
+
     @cached_property
     def region_ids(self) -> frozenset[int] | None:
         """The ids of the regions read (one query, then cached), or None for all regions."""

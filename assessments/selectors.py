@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from accounts.models import ApiKey
 from accounts.scope import scope_of
 from assessments.inputs import build_inputs_batch
 from assessments.models import AssessmentSnapshot
@@ -32,6 +32,7 @@ from assessments.scoring import (
 )
 from indicators import selectors as indicator_selectors
 from indicators.models import FrameworkEdition, IndicatorValue, Region
+from zhonglou.db import fetch_one
 
 
 def snapshots_for_user(user) -> QuerySet[AssessmentSnapshot]:
@@ -145,34 +146,74 @@ def stored_head(
     return StoredHead(*row[0]) if row else None
 
 
-def with_default_head(regions: QuerySet[Region], mode: Mode | str) -> QuerySet[Region]:
-    """Annotate regions with the :func:`stored_head` of their own edition and default year
-    (:func:`indicators.selectors.default_year`): ``head_pk``, ``head_hash``, ``head_as_of``,
-    None when missing or stale. The scorecard's short path in the query that reads the
-    region; plain SQL, as building and compiling the same subqueries through the ORM cost
-    more than the query itself. See :func:`default_head`."""
-    snapshots = AssessmentSnapshot._meta.db_table
+@dataclass(frozen=True)
+class DefaultHead:
+    """A region found by its code, with what the scorecard's short path needs to answer a read
+    of its default scorecard (its own edition, default year) without reading the result: the
+    names in the rendered body, whether the reader and the key may read it, and the stored
+    head (None when the snapshot is missing or stale)."""
+
+    region_id: int
+    parent_id: int | None
+    region_name: str
+    edition_name: str
+    key_allows: bool
+    head: StoredHead | None
+
+
+def default_head(code: str, mode: Mode | str, *, key_id: int | None = None) -> DefaultHead | None:
+    """The region with ``code`` (None when there is none, or it has no edition of its own),
+    its edition's name and the stored head of its default year
+    (:func:`indicators.selectors.default_year`) in ``mode``, in one prepared query of plain
+    SQL: through the ORM, building the query costs more than running it, on a path that
+    counts milliseconds. ``key_allows`` says whether the API key ``key_id`` (a key limited to
+    regions) names the region; True without a key. Whether the reader may see it is the caller's:
+    :meth:`accounts.scope.Scope.reads`."""
     region = Region._meta.db_table
+    edition = FrameworkEdition._meta.db_table
+    snapshots = AssessmentSnapshot._meta.db_table
     year, year_params = indicator_selectors.default_year_sql()
-    fields = AssessmentSnapshot._meta
-    heads = {}
-    for name, column in (("head_pk", "id"), ("head_hash", "input_hash"), ("head_as_of", "as_of")):
-        sql = (
-            f'SELECT s."{column}" FROM "{snapshots}" s WHERE s."region_id" = "{region}"."id" '
-            f'AND s."edition_id" = "{region}"."edition_id" AND s."year" = {year} '
-            'AND s."mode" = %s AND s."is_current" AND NOT s."stale" LIMIT 1'
+    if key_id is None:
+        allows, allows_params = "1", ()
+    else:
+        through = ApiKey.regions.through._meta.db_table
+        allows = (
+            f'(SELECT COUNT(*) FROM "{through}" k '
+            'WHERE k."apikey_id" = %s AND k."region_id" = r."id")'
         )
-        field = fields.pk if column == "id" else fields.get_field(column)
-        heads[name] = RawSQL(sql, (*year_params, Mode(mode).value), output_field=field)
-    return regions.annotate(**heads)
-
-
-def default_head(region: Region) -> StoredHead | None:
-    """The head annotated by :func:`with_default_head` (for the region's own edition and its
-    default year), or None when the snapshot is missing or stale."""
-    if region.head_pk is None:
+        allows_params = (key_id,)
+    sql = (
+        f'SELECT r."id", r."parent_id", r."name", e."name", {allows}, '
+        's."id", s."input_hash", s."as_of" '
+        f'FROM (SELECT "{region}"."id", "{region}"."parent_id", "{region}"."name", '
+        f'"{region}"."edition_id", {year} AS "default_year" FROM "{region}" '
+        f'WHERE "{region}"."code" = %s) r '
+        f'INNER JOIN "{edition}" e ON e."id" = r."edition_id" '
+        f'LEFT OUTER JOIN "{snapshots}" s ON s."region_id" = r."id" '
+        'AND s."edition_id" = r."edition_id" AND s."year" = r."default_year" AND s."mode" = %s '
+        'AND s."is_current" AND NOT s."stale"'
+    )
+    row = fetch_one(sql, (*allows_params, *year_params, code, Mode(mode).value))
+    if row is None:
         return None
-    return StoredHead(region.head_pk, region.head_hash, region.head_as_of)
+    region_id, parent_id, region_name, edition_name, allows_count, pk, input_hash, as_of = row
+    return DefaultHead(
+        region_id=region_id,
+        parent_id=parent_id,
+        region_name=region_name,
+        edition_name=edition_name,
+        key_allows=bool(allows_count),
+        head=None if pk is None else StoredHead(pk, input_hash, _aware(as_of)),
+    )
+
+
+def _aware(value) -> datetime.datetime:
+    """A datetime column read with plain SQL: SQLite gives text in UTC."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def scorecard(

@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass, replace
 
 from django.db.models import Case, OuterRef, Prefetch, QuerySet, Subquery, When
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.scope import scope_of
@@ -341,41 +340,19 @@ def default_years(regions) -> dict[int, int]:
     return {r.pk: r.assessment_year or latest.get(r.pk) or fallback for r in regions}
 
 
-def _latest_approved_sql() -> tuple[str, tuple]:
+def default_year_sql() -> tuple[str, tuple]:
+    """:func:`default_year` as SQL over the regions' table in the outer query (the reviewers'
+    year, else the latest year of approved values, else last year), with its parameters: the
+    same rule for a query that must not cost a second one (a test holds the two equal)."""
     values, region = IndicatorValue._meta.db_table, Region._meta.db_table
-    sql = (
+    latest = (
         f'SELECT MAX(v."year") FROM "{values}" v '
         f'WHERE v."region_id" = "{region}"."id" AND v."status" = %s'
     )
-    return sql, (ValueStatus.APPROVED.value,)
-
-
-def default_year_sql() -> tuple[str, tuple]:
-    """:func:`default_year` as SQL over the regions' table in the outer query (the reviewers'
-    year, else the latest year of approved values, else last year), with its parameters."""
-    latest, params = _latest_approved_sql()
-    region = Region._meta.db_table
     return (
         f'COALESCE("{region}"."assessment_year", ({latest}), %s)',
-        (*params, timezone.localdate().year - 1),
+        (ValueStatus.APPROVED.value, timezone.localdate().year - 1),
     )
-
-
-def with_latest_approved_year(regions: QuerySet[Region]) -> QuerySet[Region]:
-    """Annotate each region with the latest year of its approved values (``latest_approved``),
-    so that :func:`annotated_default_year` needs no query of its own. Plain SQL: cheaper to
-    build than the same subquery through the ORM, on a path that counts milliseconds."""
-    sql, params = _latest_approved_sql()
-    return regions.annotate(
-        latest_approved=RawSQL(sql, params, output_field=IndicatorValue._meta.get_field("year"))
-    )
-
-
-def annotated_default_year(region: Region) -> int:
-    """:func:`default_year` of a region read through :func:`with_latest_approved_year`."""
-    if not hasattr(region, "latest_approved"):
-        return default_year(region)
-    return region.assessment_year or region.latest_approved or timezone.localdate().year - 1
 
 
 def with_indicator_code(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:

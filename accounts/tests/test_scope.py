@@ -95,3 +95,27 @@ def test_the_scope_is_resolved_once_per_user_object(reviewer):
 
     assert len(first) == 2  # the role groups, the regions read
     assert len(again) == 0
+
+
+def test_reads_a_region_row_as_region_q_does(catalogue, clerk_a, reviewer, leader, outsider):
+    """Scope.reads (the scorecard's short path asks it of the row it read, without a query)
+    agrees with region_q for every role and every region: own, under the city, elsewhere."""
+    changzhou = Region.objects.get(code="320400")
+    cast = [
+        clerk_a,
+        reviewer,
+        leader,
+        outsider,
+        UserFactory(username="city-leader", role="leader", region=changzhou),
+        UserFactory(username="city-clerk", role="clerk", region=changzhou),
+        UserFactory(username="group-admin", role="admin"),
+        UserFactory(username="root", is_superuser=True),
+        UserFactory(username="no-role"),
+        UserFactory(username="no-region", role="reviewer", region=None),
+        AnonymousUser(),
+    ]
+    regions = list(Region.objects.all())
+    for user in cast:
+        scope = scope_of(user)
+        read = set(Region.objects.filter(scope.region_q()).values_list("pk", flat=True))
+        assert {r.pk for r in regions if scope.reads(r.pk, r.parent_id)} == read, user

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.permissions import HasRole, restrict
+from accounts.models import ApiKey
 from accounts.scope import scope_of
 from assessments import selectors
 from assessments.api.serializers import ScorecardSerializer, SnapshotSerializer
@@ -78,18 +79,10 @@ class ScorecardQuery(serializers.Serializer):
 
 def scorecard_choice(request, code: str) -> tuple[Region, FrameworkEdition, int, str]:
     """The region (within the reader's and the key's scope, else 404), edition, year and mode
-    a scorecard read asks for, with the region's defaults (400 on malformed parameters). When
-    neither the year nor the edition is asked for, the region comes with its edition, default
-    year and stored head in one query (``head_pk``: the scorecard's short path)."""
+    a scorecard read asks for, with the region's defaults (400 on malformed parameters)."""
     regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
     query = ScorecardQuery(data=request.query_params)
-    valid = query.is_valid()
-    regions = regions.select_related("edition")
-    if valid and not query.validated_data.get("year"):
-        regions = indicator_selectors.with_latest_approved_year(regions)
-        if not query.validated_data.get("edition"):
-            regions = selectors.with_default_head(regions, query.validated_data["mode"])
-    region = get_object_or_404(regions, code=code)
+    region = get_object_or_404(regions.select_related("edition"), code=code)
     query.is_valid(raise_exception=True)
     params = query.validated_data
     if params.get("edition"):
@@ -98,7 +91,7 @@ def scorecard_choice(request, code: str) -> tuple[Region, FrameworkEdition, int,
         edition = indicator_selectors.region_edition(region)
         if edition is None:
             raise exceptions.NotFound("No framework edition is in force.")
-    year = params.get("year") or indicator_selectors.annotated_default_year(region)
+    year = params.get("year") or indicator_selectors.default_year(region)
     return region, edition, year, params["mode"]
 
 
@@ -141,12 +134,13 @@ class ScorecardView(APIView):
         },
     )
     def get(self, request, code: str):
-        region, edition, year, mode = scorecard_choice(request, code)
         fmt = request.accepted_renderer.format
-        if hasattr(region, "head_pk") and region.edition_id == edition.pk:
-            head = selectors.default_head(region)
-        else:
-            head = selectors.stored_head(region=region, edition=edition, year=year, mode=mode)
+        if fmt in STORED_FORMATS:
+            response = self._short(request, code)
+            if response is not None:
+                return response
+        region, edition, year, mode = scorecard_choice(request, code)
+        head = selectors.stored_head(region=region, edition=edition, year=year, mode=mode)
         if head is not None and fmt in STORED_FORMATS:
             return self._stored(request, head, region, edition, year, mode)
         card = selectors.scorecard(region=region, edition=edition, year=year, mode=mode)
@@ -156,6 +150,31 @@ class ScorecardView(APIView):
         else:
             response = Response(self._content(card, fmt))
         return _validators(response, etag, card.as_of)
+
+    def _short(self, request, code: str) -> HttpResponse | None:
+        """The usual read — a region's own edition and default year, its snapshot stored and
+        fresh, its bytes rendered before — in one query: a 304, or the stored bytes. None
+        when anything else is asked or true; then the full path answers (and its errors)."""
+        params = request.query_params
+        mode = params.get("mode", Mode.OFFICIAL)
+        if "year" in params or "edition" in params or mode not in Mode.values:
+            return None
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        limited = key is not None and getattr(key, "limited", True) is not False
+        found = selectors.default_head(code, mode, key_id=key.pk if limited else None)
+        if (
+            found is None
+            or found.head is None
+            or not found.key_allows
+            or not scope_of(request.user).reads(found.region_id, found.parent_id)
+        ):
+            return None
+        head = found.head
+        etag = _etag(head.input_hash, request.accepted_renderer.format)
+        if self._not_modified(request, etag, head.as_of):
+            return _not_modified(etag, head.as_of)
+        body = cache.get(_body_key(request, head, found.region_name, found.edition_name))
+        return None if body is None else self._bytes(request, body, head)
 
     @staticmethod
     def _content(card, fmt: str):
@@ -170,13 +189,8 @@ class ScorecardView(APIView):
         renderer = request.accepted_renderer
         etag = _etag(head.input_hash, renderer.format)
         if self._not_modified(request, etag, head.as_of):
-            response = HttpResponse(status=304)
-            del response["Content-Type"]  # as DRF sends an empty 304
-            return _validators(response, etag, head.as_of)
-        # Names are not in the fingerprint; a renamed region or edition is another body.
-        # The accepted media type too (``application/json; indent=4`` is another body).
-        names = zlib.crc32(f"{region.name}|{edition.name}|{request.accepted_media_type}".encode())
-        key = f"scorecard:{RENDERING}:{head.pk}:{etag}:{names:x}"
+            return _not_modified(etag, head.as_of)
+        key = _body_key(request, head, region.name, edition.name)
         body = cache.get(key)
         if body is None:
             card = selectors.scorecard(region=region, edition=edition, year=year, mode=mode)
@@ -186,9 +200,15 @@ class ScorecardView(APIView):
                 self.get_renderer_context(),
             )
             cache.set(key, body, RENDERED_FOR)
+        return self._bytes(request, body, head)
+
+    @staticmethod
+    def _bytes(request, body: bytes, head) -> HttpResponse:
+        renderer = request.accepted_renderer
         content_type = renderer.media_type
         if renderer.charset:
             content_type = f"{content_type}; charset={renderer.charset}"
+        etag = _etag(head.input_hash, renderer.format)
         return _validators(HttpResponse(body, content_type=content_type), etag, head.as_of)
 
     @staticmethod
@@ -213,6 +233,21 @@ RENDERED_FOR = 24 * 3600  # seconds; a new snapshot has another key anyway
 def _etag(input_hash: str, fmt: str) -> str:
     # The input fingerprint names the content: equal inputs give an equal scorecard.
     return quote_etag(f"{input_hash[:32]}-{fmt}")
+
+
+def _body_key(request, head, region_name: str, edition_name: str) -> str:
+    """Where the rendered bytes of a stored snapshot are kept. Names are not in the
+    fingerprint: a renamed region or edition is another body. The accepted media type too
+    (``application/json; indent=4`` is another body)."""
+    names = zlib.crc32(f"{region_name}|{edition_name}|{request.accepted_media_type}".encode())
+    etag = _etag(head.input_hash, request.accepted_renderer.format)
+    return f"scorecard:{RENDERING}:{head.pk}:{etag}:{names:x}"
+
+
+def _not_modified(etag: str, as_of) -> HttpResponse:
+    response = HttpResponse(status=304)
+    del response["Content-Type"]  # as DRF sends an empty 304
+    return _validators(response, etag, as_of)
 
 
 def _validators(response, etag: str, as_of):

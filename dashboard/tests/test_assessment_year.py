@@ -103,6 +103,29 @@ def test_default_years_and_data_years_per_region(
     assert assessment_selectors.data_years([tianning]) == []
 
 
+def test_the_default_year_in_sql_is_the_default_year(zhonglou_demo, tianning, reviewer):
+    """default_year_sql (the scorecard's short path reads it inside its one query) gives what
+    default_years gives: the reviewers' year, else the latest approved year (a later draft
+    moves nothing), else last year."""
+    from django.db import connection
+
+    def in_sql() -> dict[int, int]:
+        sql, params = selectors.default_year_sql()
+        table = Region._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT "{table}"."id", {sql} FROM "{table}"', params)
+            return dict(cursor.fetchall())
+
+    draft(zhonglou_demo, "pm25_annual_mean", 2024)
+    regions = list(Region.objects.all())
+    assert in_sql() == selectors.default_years(regions)
+    services.region_assessment_year_set(actor=reviewer, region=zhonglou_demo, year=2019)
+    assert in_sql()[zhonglou_demo.pk] == 2019 == selectors.default_year(
+        Region.objects.get(pk=zhonglou_demo.pk)
+    )
+    assert in_sql()[tianning.pk] == timezone.localdate().year - 1
+
+
 def gaps(page: str) -> str:
     return page[page.index('class="panel gaps"') : page.index('class="panel completeness"')]
 

@@ -115,6 +115,11 @@ def read_database(
         config["ENGINE"] = "django.db.backends.postgresql"
         config["CONN_MAX_AGE"] = read_int("DATABASE_CONN_MAX_AGE", 60, environ_)
         config["CONN_HEALTH_CHECKS"] = True
+        # zhonglou.db.fetch_one prepares the hottest reads (API keys, the scorecard's short
+        # path); Django's own queries are never prepared. Off behind a pooler that cannot
+        # keep prepared statements (PgBouncer before 1.21 in transaction mode).
+        prepared = read_bool("DATABASE_PREPARED_STATEMENTS", True, environ_)
+        config.setdefault("OPTIONS", {})["prepare_threshold"] = 5 if prepared else None
     return config
 
 
