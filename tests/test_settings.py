@@ -18,6 +18,19 @@ def test_postgres_url_is_parsed_with_health_checks():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["HOST"], config["PORT"]) == ("zl", "127.0.0.1", 5432)
     assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["OPTIONS"]["prepare_threshold"] == 5  # zhonglou.db.fetch_one prepares
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    config = env.read_database(
+        "DATABASE_URL",
+        "",
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/zl",
+            "DATABASE_PREPARED_STATEMENTS": "false",
+        },
+    )
+    assert config["OPTIONS"]["prepare_threshold"] is None
 
 
 @pytest.mark.parametrize(
