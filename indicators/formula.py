@@ -15,6 +15,7 @@ evaluates them with it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -65,8 +66,10 @@ class Binary:
 Node = Number | Ref | Negate | Binary
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(formula: str) -> Node:
-    """The formula's tree; FormulaError when it is not valid."""
+    """The formula's tree; FormulaError when it is not valid. Kept for the formula's next
+    use (trees are immutable): every region and year of a batch reads the same formulas."""
     if not formula or not formula.strip():
         raise FormulaError("the formula is empty")
     if len(formula) > MAX_LENGTH:

@@ -12,7 +12,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from assessments.scoring import projection, text
-from assessments.scoring.rules import LeafEvaluation, Value, build_series, combine, evaluate_leaf
+from assessments.scoring.rules import (
+    LeafEvaluation,
+    Series,
+    Value,
+    build_series,
+    combine,
+    evaluate_leaf,
+)
 from assessments.scoring.text import Counts, Text
 from assessments.scoring.types import (
     AssessmentInput,
@@ -51,10 +58,6 @@ class _Inherited:
     code: str
     reason: str
     reason_en: str
-
-
-def _window(inp: AssessmentInput) -> tuple[int, ...]:
-    return window_years(inp.year, inp.pass_rule.window_years)
 
 
 def window_years(year: int, window: int) -> tuple[int, ...]:
@@ -131,6 +134,7 @@ class _Tree:
             if spec.parent_code is not None and spec.parent_code in self.specs:
                 self.children[spec.parent_code].append(spec)
         self.nodes: dict[str, _Node] = {}
+        self.series: dict[str, Series] = {}
 
     def evaluate(self) -> dict[str, _Node]:
         for spec in self.inp.indicators:
@@ -154,9 +158,11 @@ class _Tree:
         elif kids:
             node = _parent(spec, kids)
         elif spec.missing_attributes:
-            node = _attribute_missing(spec, self.inp)
+            node = _attribute_missing(spec, self._series(spec), self.inp)
         else:
-            node = _leaf(spec, evaluate_leaf(spec, self.window, self.inp.mode), self.inp)
+            series = self._series(spec)
+            leaf = evaluate_leaf(spec, self.window, self.inp.mode, series)
+            node = _leaf(spec, leaf, series, self.inp)
         self.nodes[spec.code] = node
         return node
 
@@ -164,7 +170,15 @@ class _Tree:
         # A leaf that does not apply still reports its value: it is a fact, just not scored.
         if kids:
             return None
-        return build_series(spec, self.inp.mode, self.window).counted.get(self.inp.year)
+        return self._series(spec).counted.get(self.inp.year)
+
+    def _series(self, spec: IndicatorSpec) -> Series:
+        """The leaf's series, built once per assessment (rules, projection and missing pieces
+        read it)."""
+        series = self.series.get(spec.code)
+        if series is None:
+            series = self.series[spec.code] = build_series(spec, self.inp.mode, self.window)
+        return series
 
 
 def _own_not_applicable(spec: IndicatorSpec) -> _Inherited | None:
@@ -202,10 +216,12 @@ def _result(spec: IndicatorSpec, **fields) -> IndicatorResult:
     value = merged["value"]
     merged["value_text"] = "" if value is None else text.fmt_value(value, spec).zh
     used = set(merged["years_used"])
-    observations = [*spec.observations, *(o for item in spec.inputs for o in item.observations)]
-    merged["sources"] = tuple(
-        dict.fromkeys(o.source for o in observations if o.year in used and o.source)
-    )
+    merged["sources"] = ()
+    if used:
+        observations = [*spec.observations, *(o for i in spec.inputs for o in i.observations)]
+        merged["sources"] = tuple(
+            dict.fromkeys(o.source for o in observations if o.year in used and o.source)
+        )
     return IndicatorResult(**merged)
 
 
@@ -220,17 +236,16 @@ def _not_applicable(spec: IndicatorSpec, value: Value | None, why: Text) -> _Nod
     return _Node(result)
 
 
-def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation, inp: AssessmentInput) -> _Node:
+def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation, series: Series, inp: AssessmentInput) -> _Node:
     gap = leaf.gap if leaf.status == Status.NOT_MET else None
     gap_text = text.gap_text(gap, spec)
     status, explanation, pieces = leaf.status, leaf.explanation, ()
     if status in UNKNOWN:
-        pieces = _leaf_pieces(spec, leaf.missing_years, inp)
+        pieces = _leaf_pieces(spec, leaf.missing_years, series, inp)
         status = _unknown_status(pieces)
         if pieces:
             # A computed indicator still shows the arithmetic of the years it could compute.
-            series = build_series(spec, inp.mode, _window(inp)) if spec.formula else None
-            done = series.arithmetic.get(inp.year) if series else None
+            done = series.arithmetic.get(inp.year) if spec.formula else None
             arithmetic = [done] if done else []
             explanation = text.sentence(arithmetic + [text.piece_clause(p) for p in pieces])
     result = _result(
@@ -247,7 +262,7 @@ def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation, inp: AssessmentInput) -> _N
         missing=pieces,
         projection=projection.project(
             spec.rules,
-            build_series(spec, inp.mode, _window(inp)).counted,
+            series.counted,
             inp.year,
             numeric=spec.value_kind != "boolean",
         ),
@@ -255,7 +270,7 @@ def _leaf(spec: IndicatorSpec, leaf: LeafEvaluation, inp: AssessmentInput) -> _N
     return _Node(result)
 
 
-def _attribute_missing(spec: IndicatorSpec, inp: AssessmentInput) -> _Node:
+def _attribute_missing(spec: IndicatorSpec, series: Series, inp: AssessmentInput) -> _Node:
     """No criterion can be chosen until the region's class is complete: missing data, owed by
     the administrator (and the value, if it is not in yet, by its department)."""
     owner = text.OWNER_NAMES[Owner.ADMINISTRATOR]
@@ -263,12 +278,12 @@ def _attribute_missing(spec: IndicatorSpec, inp: AssessmentInput) -> _Node:
         _piece(spec, Lacking.REGION_ATTRIBUTE, Owner.ADMINISTRATOR, owner, attribute=attribute)
         for attribute in spec.missing_attributes
     ]
-    pieces += _value_pieces(spec, (inp.year,), inp)
+    pieces += _value_pieces(spec, (inp.year,), series, inp)
     explanation = text.sentence([text.piece_clause(p) for p in pieces])
     result = _result(
         spec,
         status=_unknown_status(pieces),
-        value=build_series(spec, inp.mode, _window(inp)).counted.get(inp.year),
+        value=series.counted.get(inp.year),
         explanation=explanation.zh,
         explanation_en=explanation.en,
         missing_years=tuple(sorted({y for p in pieces for y in p.years})),
@@ -284,12 +299,12 @@ def _unknown_status(pieces: Iterable[MissingPiece]) -> Status:
 
 
 def _leaf_pieces(
-    spec: IndicatorSpec, lacking_years: Iterable[int], inp: AssessmentInput
+    spec: IndicatorSpec, lacking_years: Iterable[int], series: Series, inp: AssessmentInput
 ) -> tuple[MissingPiece, ...]:
     """What an unknown leaf lacks: the values of the years with no counted value, and the
     assessment year's assigned target when a rule needs one that is not entered."""
     lacking_years = tuple(lacking_years)
-    pieces = _value_pieces(spec, lacking_years, inp)
+    pieces = _value_pieces(spec, lacking_years, series, inp)
     needs_target = any(rule.kind == "assigned_target" for rule in spec.rules)
     if needs_target and inp.year not in dict(spec.assigned_targets):
         owner = text.OWNER_NAMES[Owner.CREATION_OFFICE]
@@ -300,11 +315,11 @@ def _leaf_pieces(
 
 
 def _value_pieces(
-    spec: IndicatorSpec, years: Iterable[int], inp: AssessmentInput
+    spec: IndicatorSpec, years: Iterable[int], series: Series, inp: AssessmentInput
 ) -> list[MissingPiece]:
     """One piece per place the uncounted values of ``years`` are at (nothing entered, draft,
     returned: the lead department; submitted: the reviewers)."""
-    counted = build_series(spec, inp.mode, _window(inp)).counted
+    counted = series.counted
     by_place: dict[str, list[int]] = defaultdict(list)
     for year in sorted(set(years)):
         if year not in counted:

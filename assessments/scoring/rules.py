@@ -104,27 +104,37 @@ def build_series(spec: IndicatorSpec, mode: Mode, window: tuple[int, ...]) -> Se
     if spec.formula:
         done = computed.compute(spec, counting, window)
         return Series(dict(done.counted), done.entered, done.lacks, done.problems, done.arithmetic)
+    boolean = spec.value_kind == "boolean"
+    observations = spec.observations
+    if any(obs.status != "approved" for obs in observations):
+        # Approved first, so that if a year ever had two rows the approved one is the one read.
+        observations = sorted(observations, key=_not_approved)
     counted: dict[int, Value] = {}
     entered: dict[int, list[str]] = {}
-    # Approved first, so that if a year ever had two rows the approved one is the one read.
-    for obs in sorted(spec.observations, key=lambda o: o.status != "approved"):
+    for obs in observations:
         entered.setdefault(obs.year, []).append(obs.status)
-        reading = _reading(spec, obs)
-        if obs.status in counting and reading is not None and obs.year not in counted:
-            counted[obs.year] = reading
+        if obs.year not in counted and obs.status in counting:
+            reading = obs.answer if boolean else obs.value
+            if reading is not None:
+                counted[obs.year] = reading
     return Series(counted, {year: tuple(statuses) for year, statuses in entered.items()})
 
 
-def _reading(spec: IndicatorSpec, obs: Observation) -> Value | None:
-    return obs.answer if spec.value_kind == "boolean" else obs.value
+def _not_approved(obs: Observation) -> bool:
+    return obs.status != "approved"
 
 
 # ---------------------------------------------------------------- one leaf
 
 
-def evaluate_leaf(spec: IndicatorSpec, window: tuple[int, ...], mode: Mode) -> LeafEvaluation:
-    """Every rule of an applicable leaf, combined with AND."""
-    ctx = Context(spec, build_series(spec, mode, window), window)
+def evaluate_leaf(
+    spec: IndicatorSpec, window: tuple[int, ...], mode: Mode, series: Series | None = None
+) -> LeafEvaluation:
+    """Every rule of an applicable leaf, combined with AND (``series``: the leaf's
+    :func:`build_series`, when the caller has built it)."""
+    if series is None:
+        series = build_series(spec, mode, window)
+    ctx = Context(spec, series, window)
     outcomes = [evaluate_rule(rule, ctx) for rule in spec.rules]
     status = combine(o.status for o in outcomes) if outcomes else Status.MISSING
     decided = [o for o in outcomes if o.status in (Status.MET, Status.NOT_MET)]
