@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiKey
@@ -31,7 +31,7 @@ from assessments.scoring import (
     result_from_dict,
 )
 from indicators import selectors as indicator_selectors
-from indicators.models import FrameworkEdition, IndicatorValue, Region
+from indicators.models import FrameworkEdition, Region
 from zhonglou.db import fetch_one
 
 
@@ -334,24 +334,6 @@ def verdict_lines(
             )
         )
     return lines
-
-
-def data_years(regions: Iterable[Region]) -> list[int]:
-    """The years the regions hold values for, latest first (empty when they hold none)."""
-    # The first and last year of each region from its index (region, year, status), then the
-    # span of those: the cost grows with the regions, not with their values.
-    values = IndicatorValue.objects.filter(region=OuterRef("pk")).values("year")
-    span = (
-        Region.objects.filter(pk__in=[r.pk for r in regions])
-        .annotate(
-            first=Subquery(values.order_by("year")[:1]),
-            last=Subquery(values.order_by("-year")[:1]),
-        )
-        .aggregate(lo=Min("first"), hi=Max("last"))
-    )
-    if span["hi"] is None:
-        return []
-    return list(range(span["hi"], span["lo"] - 1, -1))
 
 
 PROBLEM_ORDER = {"not_met": 0, "missing": 1, "pending": 2}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.utils import timezone
 
 from accounts.scope import scope_of
@@ -340,6 +341,26 @@ def default_years(regions) -> dict[int, int]:
     return {r.pk: r.assessment_year or latest.get(r.pk) or fallback for r in regions}
 
 
+def data_years(regions: Iterable[Region] | QuerySet[Region]) -> list[int]:
+    """The years the regions hold values for, latest first (empty when they hold none):
+    from the first to the last year of any of them."""
+    # The first and last year of each region from its index (region, year, status), then the
+    # span of those: the cost grows with the regions, not with their values. A queryset of
+    # regions is read as a subquery (no list of ids to send).
+    if isinstance(regions, QuerySet):
+        regions = regions.order_by()
+    else:
+        regions = Region.objects.filter(pk__in=[r.pk for r in regions])
+    values = IndicatorValue.objects.filter(region=OuterRef("pk")).values("year")
+    span = regions.annotate(
+        first=Subquery(values.order_by("year")[:1]),
+        last=Subquery(values.order_by("-year")[:1]),
+    ).aggregate(lo=Min("first"), hi=Max("last"))
+    if span["hi"] is None:
+        return []
+    return list(range(span["hi"], span["lo"] - 1, -1))
+
+
 def default_year_sql() -> tuple[str, tuple]:
     """:func:`default_year` as SQL over the regions' table in the outer query (the reviewers'
     year, else the latest year of approved values, else last year), with its parameters: the
@@ -358,8 +379,11 @@ def default_year_sql() -> tuple[str, tuple]:
 def with_indicator_code(values: QuerySet[IndicatorValue]) -> QuerySet[IndicatorValue]:
     """Annotate each value with its indicator's code in its region's edition (one subquery,
     whatever the number of rows)."""
+    # The region's edition read inside the subquery: a join to the regions in the outer query
+    # would stay in its COUNT (the admin's pages).
+    edition = Region.objects.filter(pk=OuterRef(OuterRef("region_id"))).values("edition_id")[:1]
     code = Indicator.objects.filter(
-        data_element=OuterRef("data_element"), edition=OuterRef("region__edition")
+        data_element=OuterRef("data_element"), edition=Subquery(edition)
     ).values("code")[:1]
     return values.annotate(indicator_code=Subquery(code))
 

@@ -86,7 +86,6 @@ def test_default_years_and_data_years_per_region(
 ):
     """The latest approved year of each region (a draft moves none; a region without approved
     values falls back to last year) and the span of years of all, one query each."""
-    from assessments import selectors as assessment_selectors
     from indicators.models import IndicatorValue
 
     latest = max(IndicatorValue.objects.filter(region=zhonglou_demo).values_list("year", flat=True))
@@ -98,9 +97,9 @@ def test_default_years_and_data_years_per_region(
     assert years[tianning.pk] == timezone.localdate().year - 1
     first = min(IndicatorValue.objects.values_list("year", flat=True))
     with django_assert_num_queries(1):
-        span = assessment_selectors.data_years([zhonglou_demo, tianning])
+        span = selectors.data_years([zhonglou_demo, tianning])
     assert span == list(range(latest + 1, first - 1, -1))
-    assert assessment_selectors.data_years([tianning]) == []
+    assert selectors.data_years([tianning]) == []
 
 
 def test_the_default_year_in_sql_is_the_default_year(zhonglou_demo, tianning, reviewer):
@@ -120,8 +119,10 @@ def test_the_default_year_in_sql_is_the_default_year(zhonglou_demo, tianning, re
     regions = list(Region.objects.all())
     assert in_sql() == selectors.default_years(regions)
     services.region_assessment_year_set(actor=reviewer, region=zhonglou_demo, year=2019)
-    assert in_sql()[zhonglou_demo.pk] == 2019 == selectors.default_year(
-        Region.objects.get(pk=zhonglou_demo.pk)
+    assert (
+        in_sql()[zhonglou_demo.pk]
+        == 2019
+        == selectors.default_year(Region.objects.get(pk=zhonglou_demo.pk))
     )
     assert in_sql()[tianning.pk] == timezone.localdate().year - 1
 

@@ -47,12 +47,19 @@ class YearFilter(ScopedRelatedFilter):
     field_path = "year"
 
     def choices_for(self, request):
-        years = (
-            selectors.values_for_user(request.user)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
+        if not scope_of(request.user).is_clerk:
+            # Those who read every value of their regions: the span of the regions' years
+            # from each region's index, not a DISTINCT over every value of a province.
+            years = selectors.data_years(selectors.regions_for_user(request.user))
+        else:
+            # A clerk's years are those of their department's values only (another
+            # department's years say something of its work); one region's, so few.
+            years = (
+                selectors.values_for_user(request.user)
+                .order_by("-year")
+                .values_list("year", flat=True)
+                .distinct()
+            )
         return [(y, str(y)) for y in years]
 
 
@@ -185,6 +192,9 @@ class IndicatorValueAdmin(
     list_filter = (YearFilter, "status", ElementFilter, DepartmentValueFilter, RegionValueFilter)
     search_fields = ("data_element__name", "data_element__key", "source")
     list_per_page = 100
+    # The page's count is enough: a second COUNT of every value (the "N total" link) costs
+    # as much as the page at province scale.
+    show_full_result_count = False
     inlines = [EvidenceInline]
     actions = ["submit_selected", "approve_selected", "return_selected", "export_selected"]
     change_form_template = "admin/indicators/indicatorvalue/change_form.html"

@@ -82,3 +82,25 @@ def test_leader_changelist_query_count_does_not_grow_with_rows(
 
     assert rows == 30
     assert many == few
+
+
+@pytest.mark.parametrize("user", ["reviewer", "superuser"])
+def test_a_readers_changelist_counts_once_and_reads_no_distinct(
+    request, client, zhonglou, reviewer, user
+):
+    """At province scale the page's cost is its counts and its filters: one COUNT of the
+    values (no second "N total" count; an administrator's without a join to the regions),
+    and the year filter from each region's index, not a DISTINCT over every value."""
+    client.force_login(request.getfixturevalue(user))
+    client.get(url("changelist"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url("changelist")).status_code == 200
+    counts = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "indicators_indicatorvalue"')
+    ]
+    assert len(counts) == 1, counts
+    if user == "superuser":
+        assert "JOIN" not in counts[0]
+    assert not any("SELECT DISTINCT" in q["sql"] for q in queries)
