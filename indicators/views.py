@@ -38,38 +38,14 @@ def file_download(stored, filename: str, *, inline_type: str = "") -> FileRespon
     return response
 
 
-INLINE_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-}
-
-
-def inline_type(filename: str) -> str:
-    """The type a file is shown in place with ("" when it is only downloaded)."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return INLINE_TYPES.get(suffix, "")
-
-
 @login_required
 @require_GET
 def evidence_download(request, token: str):
     """An evidence file, as a download, for users whose scope includes its value."""
-    evidence = visible_evidence(request.user, token)
+    evidence = selectors.visible_evidence(request.user, token)
     if evidence is None:
         raise Http404
     return evidence_file_response(evidence)
-
-
-def visible_evidence(user, token: str) -> Evidence | None:
-    """The evidence file with this token if its value is in the user's scope."""
-    return (
-        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(user))
-        .only("file", "original_name")
-        .first()
-    )
 
 
 @login_required
@@ -77,11 +53,11 @@ def visible_evidence(user, token: str) -> Evidence | None:
 def evidence_view(request, token: str):
     """An evidence file shown in place (a PDF or an image, sandboxed) for users whose scope
     includes its value; any other type is downloaded as by ``evidence_download``."""
-    evidence = visible_evidence(request.user, token)
+    evidence = selectors.visible_evidence(request.user, token)
     if evidence is None:
         raise Http404
     name = evidence.original_name
-    return file_download(evidence.file, name, inline_type=inline_type(name))
+    return file_download(evidence.file, name, inline_type=selectors.inline_type(name))
 
 
 @login_required
