@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
@@ -65,12 +66,13 @@ def evidence_view(request, token: str):
 def veto_evidence_download(request, token: str):
     """A veto event's evidence file, as a download, for users whose scope includes the event
     (another region's reviewer gets a 404, as for any object outside one's scope)."""
-    event = (
-        selectors.veto_events_for_user(request.user)
-        .filter(evidence_token=token)
-        .exclude(evidence="")
-        .first()
-    )
-    if not token or event is None:
+    return evidence_file_download(selectors.veto_events_for_user(request.user), token)
+
+
+def evidence_file_download(rows: QuerySet, token: str) -> FileResponse:
+    """The evidence file (``evidence_file_model``'s fields) of the row of ``rows``, already
+    scoped to the reader, with this token, as a download; 404 when there is none."""
+    row = rows.filter(evidence_token=token).exclude(evidence="").first() if token else None
+    if row is None:
         raise Http404
-    return file_download(event.evidence, event.evidence_name or event.evidence.name)
+    return file_download(row.evidence, row.evidence_name or row.evidence.name)
