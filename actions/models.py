@@ -6,7 +6,6 @@ import datetime
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,10 +15,10 @@ from actions.choices import ACTIVE, UNFINISHED, ActionStatus
 from actions.storage import NoteEvidenceStorage
 from indicators.models import Department, FrameworkEdition, Indicator, Region
 from indicators.models.values import (
-    EVIDENCE_EXTENSIONS,
     TEXT_MAX_CHARS,
     TITLE_MAX_CHARS,
     YEAR_VALIDATORS,
+    evidence_file_model,
 )
 
 
@@ -140,7 +139,9 @@ def _note_evidence_path(instance: ProgressNote, filename: str) -> str:
     return f"actions/{instance.action.region.code}/{instance.evidence_token}{suffix}"
 
 
-class ProgressNote(models.Model):
+class ProgressNote(
+    evidence_file_model(upload_to=_note_evidence_path, storage=NoteEvidenceStorage())
+):
     """What the lead department reports on an action, with an optional evidence file."""
 
     action = models.ForeignKey(
@@ -150,16 +151,6 @@ class ProgressNote(models.Model):
         verbose_name=_("corrective action"),
     )
     text = models.TextField(_("progress note"), max_length=TEXT_MAX_CHARS)
-    evidence = models.FileField(
-        _("evidence"),
-        upload_to=_note_evidence_path,
-        storage=NoteEvidenceStorage(),
-        blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
-        max_length=200,
-    )
-    evidence_token = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
-    evidence_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

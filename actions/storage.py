@@ -3,12 +3,8 @@ scoped download of actions (actions.views.note_evidence_download)."""
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
-from django.core.files.storage import FileSystemStorage
-from django.urls import reverse
+from indicators.storage import TokenDownloadStorage
 
 
-class NoteEvidenceStorage(FileSystemStorage):
-    def url(self, name: str) -> str:
-        return reverse("action-evidence", kwargs={"token": PurePosixPath(name).stem})
+class NoteEvidenceStorage(TokenDownloadStorage):
+    url_name = "action-evidence"

@@ -18,7 +18,7 @@ from actions.models import ProgressNote
 from indicators import selectors as indicator_selectors
 from indicators.models import Department, FrameworkEdition, Indicator
 from indicators.models.values import YEAR_MAX, YEAR_MIN
-from indicators.views import file_download
+from indicators.views import evidence_file_download
 
 
 def _region(request, code: str):
@@ -172,13 +172,5 @@ def _valid(form) -> None:
 @require_GET
 def note_evidence_download(request, token: str):
     """A progress note's evidence, as a download, for users who read its action."""
-    note = (
-        ProgressNote.objects.filter(
-            evidence_token=token, action__in=selectors.actions_for_user(request.user)
-        )
-        .exclude(evidence="")
-        .first()
-    )
-    if not token or note is None:
-        raise Http404
-    return file_download(note.evidence, note.evidence_name)
+    notes = ProgressNote.objects.filter(action__in=selectors.actions_for_user(request.user))
+    return evidence_file_download(notes, token)

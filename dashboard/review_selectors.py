@@ -23,7 +23,6 @@ from indicators.models import (
 )
 from indicators.services.values import large_change_warning
 from indicators.validation import is_large_change
-from indicators.views import inline_type
 
 # How many days before its deadline a value counts as "due soon" on a clerk's landing page.
 DUE_SOON_DAYS = 30
@@ -31,7 +30,7 @@ DUE_SOON_DAYS = 30
 
 def preview_kind(evidence: Evidence) -> str:
     """ "pdf" or "image" when the file can be previewed in place, "" when it is downloaded."""
-    kind = inline_type(evidence.original_name or "")
+    kind = indicator_selectors.inline_type(evidence.original_name or "")
     return "pdf" if kind == "application/pdf" else "image" if kind else ""
 
 

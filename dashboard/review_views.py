@@ -19,7 +19,6 @@ from dashboard import review_selectors as queue
 from indicators import selectors as indicator_selectors
 from indicators import services
 from indicators.models import Domain, IndicatorValue, Region
-from indicators.views import visible_evidence
 from zhonglou.errors import ConflictError
 
 
@@ -210,7 +209,7 @@ def _value_label(value: IndicatorValue) -> str:
 def evidence_preview(request, region: str, token: str):
     """The in-place viewer of one evidence file (a sandboxed frame or an image)."""
     region_obj = _reviewed_region(request, region)
-    evidence = visible_evidence(request.user, token)
+    evidence = indicator_selectors.visible_evidence(request.user, token)
     if evidence is None:
         raise Http404
     return render(

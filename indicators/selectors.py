@@ -18,6 +18,7 @@ from indicators.models import (
     DataElement,
     Deadline,
     Department,
+    Evidence,
     FrameworkEdition,
     Indicator,
     IndicatorValue,
@@ -203,6 +204,30 @@ def values_for_user(user) -> QuerySet[IndicatorValue]:
     return _scoped(IndicatorValue.objects.all(), user).select_related(
         "region", "data_element", "entered_by", "submitted_by", "reviewed_by"
     )
+
+
+def visible_evidence(user, token: str) -> Evidence | None:
+    """The evidence file with this token if its value is in the user's scope."""
+    return (
+        Evidence.objects.filter(token=token, value__in=values_for_user(user))
+        .only("file", "original_name")
+        .first()
+    )
+
+
+INLINE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+}
+
+
+def inline_type(filename: str) -> str:
+    """The type a file is shown in place with ("" when it is only downloaded)."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return INLINE_TYPES.get(suffix, "")
 
 
 def assigned_targets_for_user(user) -> QuerySet[AssignedTarget]:

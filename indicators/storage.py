@@ -9,13 +9,20 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 
 
-class EvidenceStorage(FileSystemStorage):
+class TokenDownloadStorage(FileSystemStorage):
+    """Files named by their download token, whose URL is the scoped download ``url_name``."""
+
+    url_name = ""
+
     def url(self, name: str) -> str:
-        return reverse("evidence-download", kwargs={"token": PurePosixPath(name).stem})
+        return reverse(self.url_name, kwargs={"token": PurePosixPath(name).stem})
 
 
-class VetoEvidenceStorage(FileSystemStorage):
+class EvidenceStorage(TokenDownloadStorage):
+    url_name = "evidence-download"
+
+
+class VetoEvidenceStorage(TokenDownloadStorage):
     """The same for a veto event's evidence: its URL is the scoped download of veto events."""
 
-    def url(self, name: str) -> str:
-        return reverse("veto-evidence-download", kwargs={"token": PurePosixPath(name).stem})
+    url_name = "veto-evidence-download"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
@@ -38,38 +39,14 @@ def file_download(stored, filename: str, *, inline_type: str = "") -> FileRespon
     return response
 
 
-INLINE_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-}
-
-
-def inline_type(filename: str) -> str:
-    """The type a file is shown in place with ("" when it is only downloaded)."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    return INLINE_TYPES.get(suffix, "")
-
-
 @login_required
 @require_GET
 def evidence_download(request, token: str):
     """An evidence file, as a download, for users whose scope includes its value."""
-    evidence = visible_evidence(request.user, token)
+    evidence = selectors.visible_evidence(request.user, token)
     if evidence is None:
         raise Http404
     return evidence_file_response(evidence)
-
-
-def visible_evidence(user, token: str) -> Evidence | None:
-    """The evidence file with this token if its value is in the user's scope."""
-    return (
-        Evidence.objects.filter(token=token, value__in=selectors.values_for_user(user))
-        .only("file", "original_name")
-        .first()
-    )
 
 
 @login_required
@@ -77,11 +54,11 @@ def visible_evidence(user, token: str) -> Evidence | None:
 def evidence_view(request, token: str):
     """An evidence file shown in place (a PDF or an image, sandboxed) for users whose scope
     includes its value; any other type is downloaded as by ``evidence_download``."""
-    evidence = visible_evidence(request.user, token)
+    evidence = selectors.visible_evidence(request.user, token)
     if evidence is None:
         raise Http404
     name = evidence.original_name
-    return file_download(evidence.file, name, inline_type=inline_type(name))
+    return file_download(evidence.file, name, inline_type=selectors.inline_type(name))
 
 
 @login_required
@@ -89,12 +66,13 @@ def evidence_view(request, token: str):
 def veto_evidence_download(request, token: str):
     """A veto event's evidence file, as a download, for users whose scope includes the event
     (another region's reviewer gets a 404, as for any object outside one's scope)."""
-    event = (
-        selectors.veto_events_for_user(request.user)
-        .filter(evidence_token=token)
-        .exclude(evidence="")
-        .first()
-    )
-    if not token or event is None:
+    return evidence_file_download(selectors.veto_events_for_user(request.user), token)
+
+
+def evidence_file_download(rows: QuerySet, token: str) -> FileResponse:
+    """The evidence file (``evidence_file_model``'s fields) of the row of ``rows``, already
+    scoped to the reader, with this token, as a download; 404 when there is none."""
+    row = rows.filter(evidence_token=token).exclude(evidence="").first() if token else None
+    if row is None:
         raise Http404
-    return file_download(event.evidence, event.evidence_name or event.evidence.name)
+    return file_download(row.evidence, row.evidence_name or row.evidence.name)

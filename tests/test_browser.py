@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -157,6 +158,98 @@ def test_indicator_page_draws_the_values_and_the_target(page, demo_site):
     page.wait_for_selector("#chart-25-1 svg")
     assert chart_has_content(page, "#chart-25-1")
     assert "97%" in page.content()
+    assert page.console_errors == []
+
+
+def _approve_three_years_of_livestock_manure() -> None:
+    """Three approved years of 25.2 (threshold ≥ 75), below it but rising: the demo gives no
+    indicator three years against a ≥ or ≤ threshold (its three-year series are "= 100"), so
+    the department's clerk enters and submits them and the reviewer approves them."""
+    from accounts.models import User
+    from indicators import services
+    from indicators.models import DataElement, Region
+
+    clerk = User.objects.get(username="zl-agriculture")
+    reviewer = User.objects.get(username="zl-reviewer")
+    for year, figure in ((2019, "66"), (2020, "69"), (2021, "72.6")):
+        value = services.value_save(
+            actor=clerk,
+            region=Region.objects.get(code="320404"),
+            data_element=DataElement.objects.get(key="livestock_manure_utilization_rate"),
+            year=year,
+            value=Decimal(figure),
+            source="钟楼区农业农村局台账（测试）",
+        ).value
+        services.value_approve(
+            value=services.value_submit(value=value, actor=clerk), actor=reviewer
+        )
+
+
+# The chart's dashed SVG paths (stroke and box, in the chart's pixels) and the pixels ECharts
+# gives the projection's two ends and the threshold.
+DASHED_PATHS = """({id, start, end, threshold}) => {
+  const el = document.getElementById(id);
+  const chart = echarts.getInstanceByDom(el);
+  const origin = el.querySelector('svg').getBoundingClientRect();
+  const paths = Array.from(el.querySelectorAll('svg path[stroke-dasharray]'))
+    .filter(p => !['', 'none', '0'].includes(p.getAttribute('stroke-dasharray')))
+    .map(p => {
+      const r = p.getBoundingClientRect();
+      return {stroke: p.getAttribute('stroke'), left: r.left - origin.left,
+              right: r.right - origin.left, top: r.top - origin.top, bottom: r.bottom - origin.top};
+    });
+  const at = point => chart.convertToPixel({xAxisIndex: 0, yAxisIndex: 0}, point);
+  return {paths: paths, start: at(start), end: at(end),
+          threshold: chart.convertToPixel({yAxisIndex: 0}, threshold)};
+}"""
+
+
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= 1.5
+
+
+def test_indicator_chart_draws_the_projection_dashed_to_the_target_year_across_the_target(
+    page, demo_site
+):
+    _approve_three_years_of_livestock_manure()
+    log_in(page, demo_site, "zl-leader")
+    page.goto(f"{demo_site}/d/320404/i/jiangsu-county-2019/25/")
+    page.wait_for_selector("#chart-25-2 svg")
+    assert page.locator("#projection-25\\.2").get_attribute("data-progress") == "on_track"
+    data = page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)")
+    chart = next(c for c in data["series"] if c["id"] == "chart-25-2")
+    # From the latest value (2021) to the application year (2022), the projection's target year.
+    assert chart["years"] == ["2019", "2020", "2021", "2022"] and chart["threshold"] == 75.0
+    assert chart["projection"][:3] == [None, None, 72.6] and chart["projection"][3] > 75
+    drawn = page.evaluate(
+        DASHED_PATHS,
+        {
+            "id": "chart-25-2",
+            "start": ["2021", 72.6],
+            "end": ["2022", chart["projection"][3]],
+            "threshold": 75,
+        },
+    )
+    (start_x, start_y), (end_x, end_y) = drawn["start"], drawn["end"]
+    projection = [
+        p
+        for p in drawn["paths"]
+        if p["stroke"] == "#0b5cad" and _near(p["left"], start_x) and _near(p["right"], end_x)
+    ]
+    assert len(projection) == 1, drawn
+    assert _near(projection[0]["top"], end_y) and _near(projection[0]["bottom"], start_y), drawn
+    target = [
+        p
+        for p in drawn["paths"]
+        if p["stroke"] == "#b42318"
+        and _near(p["top"], drawn["threshold"])
+        and _near(p["bottom"], drawn["threshold"])
+    ]
+    assert len(target) == 1, drawn  # the threshold's line, dashed too, in its own colour
+    # Beside the target line, along the whole chart: the projection crosses it by 2022.
+    assert target[0]["left"] < start_x and target[0]["right"] >= end_x, drawn
+    assert end_y < drawn["threshold"] < start_y, drawn
+    page.locator("#chart-25-2").screenshot(path=str(SHOTS / "indicator-projection.png"))
     assert page.console_errors == []
 
 

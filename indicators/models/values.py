@@ -325,13 +325,38 @@ class NotApplicableDeclaration(models.Model):
         return f"{self.region.name} · {self.indicator}"
 
 
+def evidence_file_model(*, upload_to, storage) -> type[models.Model]:
+    """An abstract model with an optional evidence file (``evidence``) stored in ``storage``
+    under a random token (``evidence_token``, which names the file and its scoped download),
+    the name it was uploaded as kept aside (``evidence_name``). Veto events and corrective
+    actions' progress notes each inherit one; only where the file goes and which download
+    serves it differ."""
+
+    class EvidenceFileModel(models.Model):
+        evidence = models.FileField(
+            _("evidence"),
+            upload_to=upload_to,
+            storage=storage,
+            blank=True,
+            validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+            max_length=200,
+        )
+        evidence_token = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+        evidence_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
+
+        class Meta:
+            abstract = True
+
+    return EvidenceFileModel
+
+
 def _veto_evidence_path(instance: VetoEvent, filename: str) -> str:
     # As for a value's evidence: the token names the file, the uploaded name is kept aside.
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"veto/{instance.region.code}/{instance.date.year}/{instance.evidence_token}{suffix}"
 
 
-class VetoEvent(models.Model):
+class VetoEvent(evidence_file_model(upload_to=_veto_evidence_path, storage=VetoEvidenceStorage())):
     """An event that fails the region when it falls inside the data window (一票否决)."""
 
     region = models.ForeignKey(
@@ -340,17 +365,6 @@ class VetoEvent(models.Model):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=30, choices=VetoKind.choices)
     description = models.TextField(_("description"), max_length=TEXT_MAX_CHARS)
-    evidence = models.FileField(
-        _("evidence"),
-        upload_to=_veto_evidence_path,
-        storage=VetoEvidenceStorage(),
-        blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
-        max_length=200,
-    )
-    # The evidence file's download token (its stored name) and the name it was uploaded as.
-    evidence_token = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
-    evidence_name = models.CharField(_("file name"), max_length=200, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
