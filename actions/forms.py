@@ -9,7 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actions.choices import ActionStatus
-from indicators.models.values import TEXT_MAX_CHARS
+from indicators.models.values import TEXT_MAX_CHARS, TITLE_MAX_CHARS
+
+# A date input's value is ISO 8601 whatever the language (Chinese would format 2026/03/31,
+# which the browser drops).
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ActionForm(forms.Form):
@@ -22,7 +26,7 @@ class ActionForm(forms.Form):
     supporting_departments = forms.ModelMultipleChoiceField(
         label=_("Supporting departments"), queryset=None, required=False
     )
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label=_("Due date"), widget=ISO_DATE)
     milestones = forms.CharField(
         label=_("Milestones"),
         required=False,
@@ -88,3 +92,12 @@ class VerifyForm(forms.Form):
 class MilestoneForm(forms.Form):
     milestone = forms.IntegerField(widget=forms.HiddenInput)
     done = forms.BooleanField(required=False)
+
+
+class MilestoneAddForm(forms.Form):
+    title = forms.CharField(label=_("Step"), max_length=TITLE_MAX_CHARS)
+    due_date = forms.DateField(label=_("Due date"), widget=ISO_DATE)
+
+
+class MilestoneEditForm(MilestoneAddForm):
+    milestone = forms.IntegerField(widget=forms.HiddenInput)

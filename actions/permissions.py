@@ -38,6 +38,11 @@ def may_note(user, action) -> bool:
     return may_update(user, action) or may_edit(user, action)
 
 
+def may_plan(user, action) -> bool:
+    """Milestones (add, rename, move, mark done): the lead department, or a reviewer."""
+    return may_update(user, action) or may_edit(user, action)
+
+
 def actions_allowed(user, action) -> dict[str, bool]:
     """What the page and the API offer this user on this action."""
     return {
@@ -45,4 +50,5 @@ def actions_allowed(user, action) -> dict[str, bool]:
         "update": may_update(user, action),
         "verify": may_verify(user, action),
         "note": may_note(user, action),
+        "milestones": may_plan(user, action),
     }

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from accounts.scope import scope_of
-from actions.choices import ACTIVE, AT_RISK, AT_RISK_PROGRESS, GAP_STATUSES
+from actions.choices import ACTIVE, AT_RISK, AT_RISK_PROGRESS, GAP_STATUSES, UNFINISHED
 from actions.models import CorrectiveAction, Milestone, ProgressNote
 
 
@@ -97,6 +97,27 @@ def department_actions(user, department, today: datetime.date) -> list[Correctiv
         .order_by("due_date", "pk")
     )
     return _mark_overdue(list(rows), today)
+
+
+def overdue_actions(today: datetime.date) -> list[CorrectiveAction]:
+    """Every region's unfinished actions past their due date or with a milestone past its
+    date and not done (for the daily reminders), each with ``late_milestones`` and
+    ``overdue_since``, the earliest date missed: two queries."""
+    late = Milestone.objects.filter(done=False, due_date__lt=today).order_by("due_date", "pk")
+    rows = (
+        CorrectiveAction.objects.filter(status__in=[s.value for s in UNFINISHED])
+        .filter(Q(due_date__lt=today) | Exists(late.filter(action=OuterRef("pk"))))
+        .select_related("region", "indicator", "lead_department__head")
+        .prefetch_related(Prefetch("milestones", queryset=late, to_attr="late_milestones"))
+        .order_by("region", "lead_department", "due_date", "pk")
+    )
+    actions = list(rows)
+    for action in actions:
+        missed = [m.due_date for m in action.late_milestones]
+        if action.due_date < today:
+            missed.append(action.due_date)
+        action.overdue_since = min(missed)
+    return actions
 
 
 def gap_of(result) -> str | None:

@@ -262,7 +262,7 @@ def note_add(*, actor, action: CorrectiveAction, text: str, evidence=None) -> Pr
 def milestone_add(
     *, actor, action: CorrectiveAction, title: str, due_date: datetime.date
 ) -> Milestone:
-    if not (permissions.may_edit(actor, action) or permissions.may_update(actor, action)):
+    if not permissions.may_plan(actor, action):
         raise PermissionDenied(_("Only the lead department or a reviewer may add milestones."))
     _not_verified(action)
     ((title, due),) = _milestones([(title, due_date)])
@@ -270,9 +270,30 @@ def milestone_add(
 
 
 @transaction.atomic
+def milestone_edit(
+    *,
+    actor,
+    milestone: Milestone,
+    title: str | None = None,
+    due_date: datetime.date | None = None,
+) -> Milestone:
+    """The lead department or a reviewer renames a milestone or moves its date."""
+    action = milestone.action
+    if not permissions.may_plan(actor, action):
+        raise PermissionDenied(_("Only the lead department or a reviewer may update milestones."))
+    _not_verified(action)
+    if title is not None:
+        milestone.title = _text(title, "title", limit=TITLE_MAX_CHARS)
+    if due_date is not None:
+        milestone.due_date = _date(due_date, "due_date")
+    milestone.save(update_fields=["title", "due_date"])
+    return milestone
+
+
+@transaction.atomic
 def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
     action = milestone.action
-    if not (permissions.may_update(actor, action) or permissions.may_edit(actor, action)):
+    if not permissions.may_plan(actor, action):
         raise PermissionDenied(_("Only the lead department or a reviewer may update milestones."))
     _not_verified(action)
     milestone.done = bool(done)

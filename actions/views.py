@@ -13,7 +13,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from actions import permissions, selectors, services
-from actions.forms import ActionForm, MilestoneForm, NoteForm, StatusForm, VerifyForm
+from actions.choices import ActionStatus
+from actions.forms import (
+    ActionForm,
+    MilestoneAddForm,
+    MilestoneEditForm,
+    MilestoneForm,
+    NoteForm,
+    StatusForm,
+    VerifyForm,
+)
 from actions.models import ProgressNote
 from indicators import selectors as indicator_selectors
 from indicators.models import Department, FrameworkEdition, Indicator
@@ -101,9 +110,11 @@ def action_page(request, region: str, pk: int):
     action = selectors.action_detail(request.user, pk)
     if action is None or action.region_id != region_obj.pk:
         raise Http404
+    invalid = None
     if request.method == "POST":
-        _post(request, action)
-        return redirect("action", region=region_obj.code, pk=action.pk)
+        invalid = _post(request, action)
+        if invalid is None:
+            return redirect("action", region=region_obj.code, pk=action.pk)
     allowed = permissions.actions_allowed(request.user, action)
     context = {
         "region": region_obj,
@@ -114,13 +125,90 @@ def action_page(request, region: str, pk: int):
         "status_form": StatusForm(initial={"status": action.status}),
         "note_form": NoteForm(),
         "verify_form": VerifyForm(),
+        "plan": allowed["milestones"] and action.status != ActionStatus.VERIFIED,
+        "milestones": _milestone_forms(action, invalid),
+        "milestone_add_form": (
+            invalid if type(invalid) is MilestoneAddForm else MilestoneAddForm(auto_id="id_new_%s")
+        ),
     }
     return render(request, "actions/detail.html", context)
 
 
-def _post(request, action) -> None:
-    """One write of the page (``op``), through its service; a refusal is a message."""
+def _milestone_forms(action, invalid) -> list[tuple]:
+    """Each milestone with its form (the one posted with errors, if it is this one)."""
+    rows = []
+    for milestone in action.milestones.all():
+        if type(invalid) is MilestoneEditForm and invalid.milestone_pk == milestone.pk:
+            form = invalid
+        else:
+            form = MilestoneEditForm(
+                initial={
+                    "milestone": milestone.pk,
+                    "title": milestone.title,
+                    "due_date": milestone.due_date,
+                },
+                auto_id=f"id_m{milestone.pk}_%s",
+            )
+        rows.append((milestone, form))
+    return rows
+
+
+def _milestone_of(action, raw):
+    try:
+        pk = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return next((m for m in action.milestones.all() if m.pk == pk), None)
+
+
+def _post_milestone(request, action, op: str):
+    """Add a milestone or change its title and date, through the services. Saved or refused
+    (a message): None; bad input: the bound form with its errors, for the page to show."""
+    if not permissions.may_plan(request.user, action):
+        messages.error(request, _("Only the lead department or a reviewer may update milestones."))
+        return None
+    if action.status == ActionStatus.VERIFIED:
+        messages.error(request, _("A verified action is closed; it can no longer change."))
+        return None
+    milestone = None
+    if op == "milestone-add":
+        form = MilestoneAddForm(request.POST, auto_id="id_new_%s")
+    else:
+        milestone = _milestone_of(action, request.POST.get("milestone"))
+        if milestone is None:
+            messages.error(request, _("No such milestone."))
+            return None
+        form = MilestoneEditForm(request.POST, auto_id=f"id_m{milestone.pk}_%s")
+        form.milestone_pk = milestone.pk
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    try:
+        if milestone is None:
+            services.milestone_add(
+                actor=request.user, action=action, title=data["title"], due_date=data["due_date"]
+            )
+        else:
+            services.milestone_edit(
+                actor=request.user,
+                milestone=milestone,
+                title=data["title"],
+                due_date=data["due_date"],
+            )
+    except ValidationError as error:
+        for message in _messages_of(error):
+            form.add_error(None, message)
+        return form
+    messages.success(request, _("Saved."))
+    return None
+
+
+def _post(request, action):
+    """One write of the page (``op``), through its service; a refusal is a message. Returns
+    None, or a milestone form with errors to show again."""
     op = request.POST.get("op")
+    if op in ("milestone-add", "milestone-edit"):
+        return _post_milestone(request, action, op)
     try:
         if op == "status":
             form = StatusForm(request.POST)
@@ -161,6 +249,7 @@ def _post(request, action) -> None:
             messages.error(request, message)
     else:
         messages.success(request, _("Saved."))
+    return None
 
 
 def _valid(form) -> None:

@@ -1,4 +1,5 @@
-"""Writes of the dossier: asking for an evidence package and building it.
+"""Writes of the dossier: asking for an evidence package, building it, and deleting the old
+ones.
 
 The build streams every evidence file into the ZIP on disk in chunks (zipfile's ``open(…,
 "w")`` with ZIP64), hashing each as it goes, so that memory stays bounded whatever the total
@@ -8,6 +9,7 @@ renamed when complete: a download never sees half a package.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import logging
@@ -114,6 +116,25 @@ def package_build(*, package_id: int) -> EvidencePackage:
         finished_at=timezone.now(),
     )
     return package
+
+
+def packages_clean(*, now: datetime.datetime) -> int:
+    """Delete the packages asked for more than EVIDENCE_PACKAGE_DAYS days before ``now``, with
+    their files (a file already gone is no error). The rows go first: a crash half-way leaves
+    a stray file, never a package whose file is missing. Returns how many were deleted."""
+    cutoff = now - datetime.timedelta(days=settings.EVIDENCE_PACKAGE_DAYS)
+    old = list(
+        EvidencePackage.objects.filter(requested_at__lt=cutoff).values_list("pk", "file_path")
+    )
+    if not old:
+        return 0
+    EvidencePackage.objects.filter(pk__in=[pk for pk, _path in old]).delete()
+    root = dossier_root()
+    for _pk, path in old:
+        if path:
+            (root / path).unlink(missing_ok=True)
+    logger.info("deleted %d evidence packages older than %s", len(old), cutoff)
+    return len(old)
 
 
 def _set(package: EvidencePackage, **fields) -> None:

@@ -13,6 +13,8 @@ class Kind(models.TextChoices):
     DEADLINE_SOON = "deadline_soon", _("a deadline is near")
     OVERDUE = "overdue", _("values are overdue")
     ESCALATION = "escalation", _("values are long overdue (to the head)")
+    ACTION_OVERDUE = "action_overdue", _("corrective actions are overdue")
+    ACTION_ESCALATION = "action_escalation", _("corrective actions are long overdue (to the head)")
     VERDICT_CHANGED = "verdict_changed", _("the verdict changed")
     DIGEST = "digest", _("the weekly digest")
 

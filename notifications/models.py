@@ -178,8 +178,8 @@ class Delivery(models.Model):
 
 class Reminder(models.Model):
     """A reminder sent (deadline near, overdue, escalation) or a digest: one row per data
-    element, year, day and recipient, so that a job run twice, or on two workers at once,
-    sends once."""
+    element, year, day and recipient (per corrective action, day and recipient for an overdue
+    action), so that a job run twice, or on two workers at once, sends once."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
@@ -194,6 +194,14 @@ class Reminder(models.Model):
         verbose_name=_("data element"),
     )
     year = models.PositiveSmallIntegerField(_("data year"), default=0)
+    action = models.ForeignKey(
+        "actions.CorrectiveAction",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrective action"),
+    )
     day = models.DateField(_("day"))
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -214,9 +222,15 @@ class Reminder(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["kind", "region", "day", "recipient"],
-                condition=Q(data_element__isnull=True),
+                condition=Q(data_element__isnull=True, action__isnull=True),
                 name="reminder_once_per_region_day",
                 violation_error_message=_("This message was sent already."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "action", "day", "recipient"],
+                condition=Q(action__isnull=False),
+                name="reminder_once_per_action_day",
+                violation_error_message=_("This reminder was sent already."),
             ),
         ]
 

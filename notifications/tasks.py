@@ -41,8 +41,8 @@ def deliver_due() -> int:
 
 @shared_task(name="notifications.send_reminders", ignore_result=True)
 def send_reminders() -> int:
-    """Daily: deadlines near, overdue values and escalations (once per element, year, day and
-    recipient, however often it runs)."""
+    """Daily: deadlines near, overdue values and corrective actions, and escalations (once per
+    element or action, day and recipient, however often it runs)."""
     return services.reminders_send(today=timezone.localdate())
 
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from actions.choices import ActionStatus
 from actions.models import CorrectiveAction
@@ -268,5 +269,127 @@ def test_the_action_page_answers_in_a_constant_number_of_queries(
     one = _count(client, page_url(action))
     for text in ("a", "b", "c"):
         browse(clerk_a).post(page_url(action), {"op": "note", "text": text})
+        browse(clerk_a).post(page_url(action), {**ADD, "title": text})
     client = browse(reviewer)
     assert _count(client, page_url(action)) == one
+
+
+# --- milestones on the action's page -----------------------------------------------------------
+
+ADD = {"op": "milestone-add", "title": "Figures checked", "due_date": "2099-02-28"}
+
+
+def _edit(action, **fields):
+    milestone = action.milestones.get(title="完成台账")
+    return (
+        {"op": "milestone-edit", "milestone": milestone.pk}
+        | {
+            "title": "Ledgers collected",
+            "due_date": "2099-01-15",
+        }
+        | fields
+    )
+
+
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [
+        ("clerk_a", True),  # the lead department's clerk
+        ("reviewer", True),
+        ("superuser", True),
+        ("clerk_b", False),  # a supporting department reads, does not plan
+        ("leader", False),
+    ],
+)
+def test_who_plans_the_milestones_on_the_page(browse, make_action, request, user, allowed):
+    action = make_action()
+    client = browse(request.getfixturevalue(user))
+    page = client.get(page_url(action)).content.decode()
+    assert ('id="milestone-add-form"' in page) is allowed
+    assert ('value="milestone-edit"' in page) is allowed
+    assert ('value="milestone"' in page) is allowed  # the done box
+    milestone = action.milestones.get()
+    assert client.post(page_url(action), ADD).status_code == 302
+    assert client.post(page_url(action), _edit(action)).status_code == 302
+    done = {"op": "milestone", "milestone": milestone.pk, "done": "on"}
+    assert client.post(page_url(action), done).status_code == 302
+    milestone.refresh_from_db()
+    assert action.milestones.filter(title="Figures checked").exists() is allowed
+    assert (milestone.title == "Ledgers collected") is allowed
+    assert (milestone.due_date == datetime.date(2099, 1, 15)) is allowed
+    assert milestone.done is allowed
+
+
+@pytest.mark.parametrize("user", ["outsider", "clerk_b"])
+def test_milestones_of_an_unseen_action_are_404(browse, make_action, request, user):
+    action = make_action(supporting_departments=[])  # clerk_b's department is not involved
+    client = browse(request.getfixturevalue(user))
+    assert client.post(page_url(action), ADD).status_code == 404
+    assert client.post(page_url(action), _edit(action)).status_code == 404
+    assert action.milestones.count() == 1 and action.milestones.get().title == "完成台账"
+
+
+def test_anonymous_plans_nothing(client, make_action):
+    action = make_action()
+    response = client.post(page_url(action), ADD)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert action.milestones.count() == 1
+
+
+def test_a_refusal_is_a_message(browse, make_action, leader):
+    action = make_action()
+    response = browse(leader).post(page_url(action), ADD, follow=True)
+    assert "Only the lead department or a reviewer" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"title": ""}, "This field is required"),
+        ({"title": "x" * 201}, "at most 200 characters"),
+        ({"due_date": "2099-13-01"}, "Enter a valid date"),
+        ({"due_date": "1900-01-01"}, "Enter a valid date"),  # refused by the service
+    ],
+)
+def test_bad_milestone_input_shows_the_form_with_its_error(
+    browse, make_action, clerk_a, data, error
+):
+    action = make_action()
+    client = browse(clerk_a)
+    for posted in (ADD | data, _edit(action, **data)):
+        response = client.post(page_url(action), posted)
+        page = response.content.decode()
+        assert response.status_code == 200 and error in page
+        assert '<details class="milestone-edit" open>' in page or "milestone-add" in posted["op"]
+    assert [(m.title, m.due_date) for m in action.milestones.all()] == [
+        ("完成台账", datetime.date(2099, 1, 31))
+    ]
+
+
+@pytest.mark.parametrize("milestone", ["abc", "", "999999"])
+def test_editing_no_such_milestone_is_a_message(browse, make_action, clerk_a, milestone):
+    action = make_action()
+    response = browse(clerk_a).post(
+        page_url(action), {**ADD, "op": "milestone-edit", "milestone": milestone}, follow=True
+    )
+    assert response.status_code == 200 and "No such milestone." in response.content.decode()
+
+
+def test_a_verified_action_offers_no_milestone_forms(browse, make_action, clerk_a, reviewer):
+    action = make_action()
+    browse(clerk_a).post(page_url(action), {"op": "status", "status": "done"})
+    browse(reviewer).post(page_url(action), {"op": "verify", "reason": "Documented"})
+    client = browse(reviewer)
+    assert 'id="milestone-add-form"' not in client.get(page_url(action)).content.decode()
+    response = client.post(page_url(action), ADD, follow=True)
+    assert "can no longer change" in response.content.decode()
+    assert action.milestones.count() == 1
+
+
+def test_the_milestones_date_is_iso_in_chinese(client, make_action, clerk_a):
+    action = make_action()
+    client.force_login(clerk_a)
+    client.cookies["django_language"] = "zh-hans"
+    with translation.override(translation.get_language()):  # leave the language as it was
+        page = client.get(page_url(action)).content.decode()
+    assert 'type="date" name="due_date" value="2099-01-31"' in page

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from actions import selectors, services
 from actions.choices import ActionStatus
@@ -17,6 +18,15 @@ from indicators.models import Indicator
 from tests.factories import make_value
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages asserted here are English, whatever language an earlier test's request
+    left active."""
+    with translation.override("en"):
+        yield
+
 
 STRAW = "straw_utilization_rate"
 
@@ -121,6 +131,55 @@ def test_others_add_no_note_and_tick_no_milestone(make_action, request, user):
         services.note_add(actor=actor, action=action, text="…")
     with pytest.raises(PermissionDenied):
         services.milestone_set_done(actor=actor, milestone=action.milestones.get(), done=True)
+
+
+@pytest.mark.parametrize("user", ["clerk_a", "reviewer", "superuser"])
+def test_the_lead_department_and_reviewers_plan_the_milestones(make_action, request, user):
+    action = make_action()
+    actor = request.getfixturevalue(user)
+    added = services.milestone_add(
+        actor=actor, action=action, title=" 核对数据 ", due_date=datetime.date(2099, 2, 28)
+    )
+    assert added.title == "核对数据"
+    milestone = action.milestones.get(title="完成台账")
+    services.milestone_edit(
+        actor=actor, milestone=milestone, title="收齐台账", due_date=datetime.date(2099, 1, 15)
+    )
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.due_date) == ("收齐台账", datetime.date(2099, 1, 15))
+    assert milestone.history.count() == 2
+
+
+@pytest.mark.parametrize("user", ["clerk_b", "leader", "outsider"])
+def test_others_neither_add_nor_change_milestones(make_action, request, user):
+    action = make_action()
+    actor = request.getfixturevalue(user)
+    with pytest.raises(PermissionDenied):
+        services.milestone_add(
+            actor=actor, action=action, title="x", due_date=datetime.date(2099, 1, 1)
+        )
+    with pytest.raises(PermissionDenied):
+        services.milestone_edit(actor=actor, milestone=action.milestones.get(), title="x")
+    assert [m.title for m in action.milestones.all()] == ["完成台账"]
+
+
+def test_a_milestone_keeps_a_title_and_a_valid_date(make_action, clerk_a):
+    milestone = make_action().milestones.get()
+    for change in ({"title": "  "}, {"title": "x" * 201}, {"due_date": "2099-01-01"}):
+        with pytest.raises(ValidationError) as refused:
+            services.milestone_edit(actor=clerk_a, milestone=milestone, **change)
+        assert set(refused.value.message_dict) == set(change)
+    milestone.refresh_from_db()
+    assert milestone.title == "完成台账"
+
+
+def test_a_verified_actions_milestones_no_longer_change(make_action, clerk_a, reviewer):
+    action = make_action()
+    services.action_transition(actor=clerk_a, action=action, status="done")
+    services.action_verify(actor=reviewer, action=action, reason="已核实")
+    with pytest.raises(ValidationError):
+        services.milestone_edit(actor=reviewer, milestone=action.milestones.get(), title="x")
+    assert action.milestones.get().title == "完成台账"
 
 
 def test_a_clerk_cannot_verify_nor_jump_to_verified(make_action, clerk_a):

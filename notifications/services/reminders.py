@@ -1,7 +1,8 @@
-"""The daily reminders (a deadline near, values overdue, escalation to the department's head)
-and the leaders' weekly digest. Each message is claimed first by inserting its Reminder rows
-(unique per element, year, day and recipient — or per region, day and recipient for the
-digest): a job run twice, or on two workers at once, sends once."""
+"""The daily reminders (a deadline near, values or corrective actions overdue, escalation to
+the department's head) and the leaders' weekly digest. Each message is claimed first by
+inserting its Reminder rows (unique per element, year, day and recipient — per action, day and
+recipient for an overdue action, per region, day and recipient for the digest): a job run
+twice, or on two workers at once, sends once."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import Role
 from accounts.selectors import users_with_role
+from actions.selectors import overdue_actions
 from assessments.models import AssessmentSnapshot
 from assessments.scoring.types import Status, Verdict
 from assessments.selectors import gap_list, scorecard
@@ -76,8 +78,9 @@ def _due_kind(cell, today: datetime.date, window) -> str | None:
 def reminders_send(*, today: datetime.date) -> int:
     """Remind each department's clerks of the values due in REMINDER_DAYS_BEFORE days (and
     tomorrow) and of those overdue, and its head of those overdue for ESCALATION_DAYS or
-    more: one message per department, kind and recipient. Returns how many were made."""
-    made = 0
+    more: one message per department, kind and recipient; the same for the corrective actions
+    the department leads. Returns how many were made."""
+    made = _action_reminders(today)
     for region in _regions_with_leads():
         edition = indicator_selectors.region_edition(region)
         if edition is None:
@@ -154,6 +157,94 @@ def _reminder_text(kind, region, department, cells, names, today) -> tuple[str, 
         for c in sorted(cells, key=lambda c: (c.due, c.year))
     ]
     return f"{title} ({region.name})", "\n".join(lines)
+
+
+# --- overdue corrective actions -----------------------------------------------------------------
+
+
+def _claim_action(kind: str, action, recipient, day: datetime.date) -> bool:
+    try:
+        with transaction.atomic():
+            Reminder.objects.create(
+                kind=kind, region=action.region, action=action, day=day, recipient=recipient
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def _action_reminders(today: datetime.date) -> int:
+    """The lead department's clerks of each unfinished action past its due date (or with a
+    milestone past its date and not done), and the department's head once the earliest date
+    missed is ESCALATION_DAYS old: one message per department, kind and recipient, each action
+    claimed once per day and recipient."""
+    by_department: dict[tuple, list] = defaultdict(list)
+    for action in overdue_actions(today):
+        by_department[(Kind.ACTION_OVERDUE, action.lead_department)].append(action)
+        if (today - action.overdue_since).days >= settings.ESCALATION_DAYS:
+            by_department[(Kind.ACTION_ESCALATION, action.lead_department)].append(action)
+    if not by_department:
+        return 0
+    clerks = defaultdict(list)
+    departments = {department.pk for _kind, department in by_department}
+    for user in users_with_role(Role.CLERK, department_id__in=departments):
+        clerks[user.department_id].append(user)
+    made = 0
+    for (kind, department), late in by_department.items():
+        if kind == Kind.ACTION_ESCALATION:
+            recipients = [department.head] if department.head_id else []
+        else:
+            recipients = clerks[department.pk]
+        for recipient in recipients:
+            claimed = [a for a in late if _claim_action(kind, a, recipient, today)]
+            if not claimed:
+                continue
+            region = claimed[0].region
+            if len(claimed) == 1:
+                link = reverse("action", kwargs={"region": region.code, "pk": claimed[0].pk})
+            else:
+                link = reverse(
+                    "department", kwargs={"region": region.code, "code": department.code}
+                )
+            title, body = _action_text(kind, department, claimed)
+            notify(
+                kind=kind,
+                recipients=[recipient],
+                region=region,
+                title=f"{title} ({region.name})",
+                body=body,
+                link=link,
+                department=department if kind != Kind.ACTION_ESCALATION else None,
+            )
+            made += 1
+    return made
+
+
+def _action_text(kind, department, actions) -> tuple[str, str]:
+    values = {"department": department.name, "n": len(actions)}
+    if kind == Kind.ACTION_OVERDUE:
+        title = _("%(department)s: %(n)d corrective actions overdue") % values
+    else:
+        title = _("%(department)s: %(n)d corrective actions overdue for %(days)d days or more") % (
+            values | {"days": settings.ESCALATION_DAYS}
+        )
+    lines = []
+    for action in actions:
+        lines.append(
+            _("%(code)s %(indicator)s — due %(due)s")
+            % {
+                "code": action.indicator.code,
+                "indicator": action.indicator.name,
+                "due": action.due_date.isoformat(),
+            }
+        )
+        lines += [
+            "  "
+            + _("milestone %(title)s — due %(due)s")
+            % {"title": m.title, "due": m.due_date.isoformat()}
+            for m in action.late_milestones
+        ]
+    return title, "\n".join(lines)
 
 
 # --- the weekly digest ------------------------------------------------------------------------

@@ -241,8 +241,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
-    # Deadline reminders, overdue notices and escalations (once per element, year, day and
-    # recipient however often it runs).
+    # Deadline reminders, overdue notices (values and corrective actions) and escalations (once
+    # per element or action, day and recipient however often it runs).
     "notifications-reminders-daily": {
         "task": "notifications.send_reminders",
         "schedule": crontab(hour=8, minute=30),
@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-retry-deliveries": {
         "task": "notifications.deliver_due",
         "schedule": crontab(minute="*/5"),
+    },
+    # Evidence packages older than EVIDENCE_PACKAGE_DAYS, their files with them.
+    "dossier-clean-packages-daily": {
+        "task": "dossier.clean_packages",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 ASSESSMENT_BATCH_SIZE = read_int("ASSESSMENT_BATCH_SIZE", 50)
@@ -273,6 +278,9 @@ NOTIFICATION_WEBHOOK_TIMEOUT = read_int("NOTIFICATION_WEBHOOK_TIMEOUT", 5)
 # ESCALATION_DAYS overdue the department's head is told too.
 REMINDER_DAYS_BEFORE = read_int("REMINDER_DAYS_BEFORE", 7)
 ESCALATION_DAYS = read_int("ESCALATION_DAYS", 14)
+# Evidence packages (ZIPs under MEDIA_ROOT/dossiers/) are kept this many days after they were
+# asked for, then deleted with their rows: the requester downloads one and asks again later.
+EVIDENCE_PACKAGE_DAYS = read_int("EVIDENCE_PACKAGE_DAYS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
