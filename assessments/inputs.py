@@ -73,13 +73,18 @@ def _departments(
 ) -> dict[int, dict[int, tuple[tuple[str, ...], tuple[str, ...]]]]:
     """Region id → data element → the names (Chinese, English) of the departments owing it,
     lead first, then by department code; one query for all the regions."""
-    rows = Responsibility.objects.filter(region_id__in=region_ids).values_list(
-        "region_id",
-        "data_element_id",
-        "role",
-        "department__code",
-        "department__name",
-        "department__name_en",
+    # No model ordering: it joins the regions and elements to sort rows sorted again below.
+    rows = (
+        Responsibility.objects.filter(region_id__in=region_ids)
+        .order_by()
+        .values_list(
+            "region_id",
+            "data_element_id",
+            "role",
+            "department__code",
+            "department__name",
+            "department__name_en",
+        )
     )
     grouped: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     for region_id, element, _role, _code, name, name_en in sorted(
@@ -302,8 +307,8 @@ def _spec(cat: _Catalogue, answer: selectors.Applicability, observations, target
     static = _static(cat, answer)
     ind, inputs = answer.indicator, static["inputs"]
     zh_depts, en_depts = _owed_by(
-        [departments.get(e.pk, ((), ())) for e in inputs]
-        or [departments.get(ind.data_element_id, ((), ()))]
+        tuple(departments.get(e.pk, ((), ())) for e in inputs)
+        or (departments.get(ind.data_element_id, ((), ())),)
     )
     return IndicatorSpec(
         **static["fields"],
@@ -365,10 +370,12 @@ def _input(element, observations) -> InputSpec:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def _owed_by(
-    groups: list[tuple[tuple[str, ...], tuple[str, ...]]],
+    groups: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The departments of several data elements, each once, in the order given."""
+    """The departments of several data elements, each once, in the order given (the same
+    few combinations recur for every region of a province)."""
     zh = tuple(dict.fromkeys(d for group in groups for d in group[0]))
     en = tuple(dict.fromkeys(d for group in groups for d in group[1]))
     return zh, en

@@ -42,9 +42,9 @@ def _require_scores(request):
 class Choice:
     """The edition, year and mode a page shows, from the query string or the defaults."""
 
-    def __init__(self, request, region: Region, regions: list[Region] | None = None):
-        """Defaults come from ``region``, or from ``regions`` (the data they hold) when a page
-        shows several."""
+    def __init__(self, request, region: Region, regions=None):
+        """Defaults come from ``region``, or from ``regions`` (the data they hold; a list or
+        a queryset) when a page shows several."""
         editions = list(
             FrameworkEdition.objects.exclude(status=EditionStatus.DRAFT).order_by("code")
         )
@@ -52,9 +52,9 @@ class Choice:
         wanted = request.GET.get("edition")
         self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
         self.editions = sorted(editions, key=lambda e: e != own)
-        self.years = indicator_selectors.data_years(regions or [region])
         # The region's assessment year (a draft moves no default); for several, the latest.
-        default_year = max(indicator_selectors.default_years(regions or [region]).values())
+        span = indicator_selectors.year_span(regions if regions is not None else [region])
+        self.years, default_year = span.years, span.default_year
         try:
             year = int(request.GET.get("year", default_year))
         except ValueError:
@@ -362,16 +362,14 @@ def compare(request):
     _require_scores(request)
     # Regions with data only: a city that collects no values of its own is no peer of its
     # districts.
-    regions = list(
-        indicator_selectors.regions_for_user(request.user)
-        .filter(pk__in=IndicatorValue.objects.values("region"))
-        .select_related("edition")
-        .order_by("code")
+    scoped = indicator_selectors.regions_for_user(request.user).filter(
+        pk__in=IndicatorValue.objects.values("region")
     )
+    regions = list(scoped.select_related("edition").order_by("code"))
     if not regions:
         raise Http404
     anchor = next((r for r in regions if r.pk == request.user.region_id), regions[0])
-    choice = Choice(request, anchor, regions)
+    choice = Choice(request, anchor, scoped)
     lines = selectors.verdict_lines(
         regions=regions, edition=choice.edition, year=choice.year, mode=choice.mode
     )

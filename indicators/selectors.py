@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from accounts.scope import scope_of
@@ -366,24 +367,43 @@ def default_years(regions) -> dict[int, int]:
     return {r.pk: r.assessment_year or latest.get(r.pk) or fallback for r in regions}
 
 
-def data_years(regions: Iterable[Region] | QuerySet[Region]) -> list[int]:
-    """The years the regions hold values for, latest first (empty when they hold none):
-    from the first to the last year of any of them."""
-    # The first and last year of each region from its index (region, year, status), then the
-    # span of those: the cost grows with the regions, not with their values. A queryset of
-    # regions is read as a subquery (no list of ids to send).
+@dataclass(frozen=True)
+class YearSpan:
+    """What the regions' values say of years: every year from their first to their last,
+    latest first (empty when they hold none), and the latest of their default years."""
+
+    years: list[int]
+    default_year: int
+
+
+def year_span(regions: Iterable[Region] | QuerySet[Region]) -> YearSpan:
+    """The :class:`YearSpan` of the regions in one query: each region's first and last year
+    from its index (region, year, status) and its :func:`default_year`
+    (:func:`default_year_sql`); the cost grows with the regions, not with their values. A
+    queryset of regions is read as a subquery (no list of ids to send)."""
     if isinstance(regions, QuerySet):
         regions = regions.order_by()
     else:
         regions = Region.objects.filter(pk__in=[r.pk for r in regions])
     values = IndicatorValue.objects.filter(region=OuterRef("pk")).values("year")
-    span = regions.annotate(
-        first=Subquery(values.order_by("year")[:1]),
-        last=Subquery(values.order_by("-year")[:1]),
-    ).aggregate(lo=Min("first"), hi=Max("last"))
-    if span["hi"] is None:
-        return []
-    return list(range(span["hi"], span["lo"] - 1, -1))
+    year, params = default_year_sql()
+    rows = list(
+        regions.annotate(
+            first=Subquery(values.order_by("year")[:1]),
+            last=Subquery(values.order_by("-year")[:1]),
+            assessed=RawSQL(year, params, output_field=IndicatorValue._meta.get_field("year")),
+        ).values_list("first", "last", "assessed")
+    )
+    firsts = [first for first, _last, _year in rows if first is not None]
+    lasts = [last for _first, last, _year in rows if last is not None]
+    years = list(range(max(lasts), min(firsts) - 1, -1)) if lasts else []
+    assessed = [year for _first, _last, year in rows]
+    return YearSpan(years, max(assessed) if assessed else timezone.localdate().year - 1)
+
+
+def data_years(regions: Iterable[Region] | QuerySet[Region]) -> list[int]:
+    """The years the regions hold values for, latest first (empty when they hold none)."""
+    return year_span(regions).years
 
 
 def default_year_sql() -> tuple[str, tuple]:
@@ -391,9 +411,12 @@ def default_year_sql() -> tuple[str, tuple]:
     year, else the latest year of approved values, else last year), with its parameters: the
     same rule for a query that must not cost a second one (a test holds the two equal)."""
     values, region = IndicatorValue._meta.db_table, Region._meta.db_table
+    # The top of the region's index (region, year, status) read backwards: a MAX would read
+    # every approved value of the region.
     latest = (
-        f'SELECT MAX(v."year") FROM "{values}" v '
-        f'WHERE v."region_id" = "{region}"."id" AND v."status" = %s'
+        f'SELECT v."year" FROM "{values}" v '
+        f'WHERE v."region_id" = "{region}"."id" AND v."status" = %s '
+        'ORDER BY v."year" DESC LIMIT 1'
     )
     return (
         f'COALESCE("{region}"."assessment_year", ({latest}), %s)',
