@@ -118,3 +118,26 @@ def test_a_clerk_may_not_compare(client, clerk_a, province):
 def test_anonymous_is_sent_to_the_login(client, province):
     response = client.get(COMPARE)
     assert response.status_code == 302
+
+
+def test_each_row_shows_its_link_verdict_counts_and_time(client, city_leader):
+    """The rows' words are written in the view: the link to the region's overview with the
+    page's choice, the verdict's icon and word, both counts with the reference share, the
+    time of the verdict."""
+    from django.utils.formats import date_format
+
+    response, _sql = _get(client, city_leader)
+    page = response.content.decode()
+    choice = response.context["choice"]
+    zhonglou = next(r for r in response.context["rows"] if r["region"].code == "320404")
+    line = zhonglou["result"]
+    href = reverse("overview", args=["320404"]) + choice.query()
+    assert f'<a href="{href.replace("&", "&amp;")}">Zhonglou District</a>' in page
+    from dashboard.templatetags.zl import verdict_icon, verdict_label
+
+    word = f"{verdict_icon(line.verdict)} {verdict_label(line.verdict)}"
+    assert f'badge-{line.verdict}">{word}</span>' in page
+    assert f"<td>{line.binding_met} / {line.binding_applicable}</td>" in page
+    assert f"<td>{line.reference_met} / {line.reference_applicable} (" in page
+    shown = date_format(timezone.localtime(line.as_of), "SHORT_DATETIME_FORMAT")
+    assert f"<td>{shown}</td>" in page
