@@ -108,11 +108,7 @@ def reminders_send(*, today: datetime.date) -> int:
             )
         }
         for (kind, department), owed in by_department.items():
-            if kind == Kind.ESCALATION:
-                recipients = [department.head] if department.head_id else []
-            else:
-                recipients = clerks[department.pk]
-            for recipient in recipients:
+            for recipient in _recipients(kind == Kind.ESCALATION, department, clerks):
                 claimed = _claim(kind, region, recipient, today, owed)
                 if not claimed:
                     continue
@@ -191,11 +187,7 @@ def _action_reminders(today: datetime.date) -> int:
         clerks[user.department_id].append(user)
     made = 0
     for (kind, department), late in by_department.items():
-        if kind == Kind.ACTION_ESCALATION:
-            recipients = [department.head] if department.head_id else []
-        else:
-            recipients = clerks[department.pk]
-        for recipient in recipients:
+        for recipient in _recipients(kind == Kind.ACTION_ESCALATION, department, clerks):
             claimed = [a for a in late if _claim_action(kind, a, recipient, today)]
             if not claimed:
                 continue
@@ -359,3 +351,11 @@ def digests_send(*, today: datetime.date) -> int:
             )
             made += 1
     return made
+
+
+def _recipients(escalation: bool, department, clerks: dict[int, list]) -> list:
+    """Who is reminded of what a department owes: its head when it is escalated (nobody when
+    it has none), else its clerks."""
+    if escalation:
+        return [department.head] if department.head_id else []
+    return clerks[department.pk]
