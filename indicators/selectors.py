@@ -343,28 +343,24 @@ def default_year(region: Region) -> int:
 
 
 def default_years(regions) -> dict[int, int]:
-    """:func:`default_year` of each region, keyed by id, in one query whatever their number."""
+    """:func:`default_year` of each region, keyed by id, in one query whatever their number
+    (the rule is :func:`default_year_sql`'s; none when every region has its reviewers' year)."""
     regions = list(regions)
     unset = [r.pk for r in regions if not r.assessment_year]
-    # Each region's latest year from the top of its index (region, year, status), not a
-    # MAX over every value of every region: the cost grows with the regions, not their values.
-    newest = (
-        IndicatorValue.objects.filter(region=OuterRef("pk"), status=ValueStatus.APPROVED)
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    latest = (
+    year, params = default_year_sql()
+    found = (
         dict(
             Region.objects.filter(pk__in=unset)
-            .annotate(latest=Subquery(newest))
-            .values_list("pk", "latest")
+            .annotate(
+                default=RawSQL(year, params, output_field=Region._meta.get_field("assessment_year"))
+            )
+            .values_list("pk", "default")
             .order_by()
         )
         if unset
         else {}
     )
-    fallback = timezone.localdate().year - 1
-    return {r.pk: r.assessment_year or latest.get(r.pk) or fallback for r in regions}
+    return {r.pk: r.assessment_year or found[r.pk] for r in regions}
 
 
 @dataclass(frozen=True)

@@ -153,8 +153,9 @@ class ScorecardView(APIView):
 
     def _short(self, request, code: str) -> HttpResponse | None:
         """The usual read — a region's own edition and default year, its snapshot stored and
-        fresh, its bytes rendered before — in one query: a 304, or the stored bytes. None
-        when anything else is asked or true; then the full path answers (and its errors)."""
+        fresh, its bytes rendered before — in one query after the key's: a 304, or the stored
+        bytes. None when anything else is asked or true; then the full path answers (and
+        gives its errors)."""
         params = request.query_params
         mode = params.get("mode", Mode.OFFICIAL)
         if "year" in params or "edition" in params or mode not in Mode.values:
