@@ -36,12 +36,16 @@ from dossier.documents.word import table_docx
 from dossier.models import EvidencePackage
 from dossier.table import indicator_table
 from indicators.models import FrameworkEdition, Region
+from zhonglou.errors import ConflictError
 from zhonglou.spreadsheets import set_text
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024  # bytes read and written at a time
 PROGRESS_EVERY = 0.5  # seconds between progress writes
+# A build asked for this recently and not finished is under way: the same package is not asked
+# for twice. Older unfinished ones (a worker lost, the broker down) may be asked for again.
+BUILD_UNDER_WAY = datetime.timedelta(minutes=30)
 
 
 def dossier_root() -> Path:
@@ -58,10 +62,28 @@ def may_request_package(user, region: Region) -> bool:
 def package_request(
     *, actor, region: Region, edition: FrameworkEdition, year: int
 ) -> EvidencePackage:
-    """Ask for an evidence package of ``region``; it is built after the commit (Celery)."""
+    """Ask for an evidence package of ``region``; it is built after the commit (Celery). A
+    build of the same region, edition and year under way is a ConflictError naming it."""
     if not may_request_package(actor, region):
         raise PermissionDenied(
             _("Evidence packages are for the region's reviewers, leaders and administrators.")
+        )
+    building = (
+        EvidencePackage.objects.filter(
+            region=region,
+            edition=edition,
+            year=year,
+            status__in=(PackageStatus.QUEUED, PackageStatus.BUILDING),
+            requested_at__gte=timezone.now() - BUILD_UNDER_WAY,
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+    if building is not None:
+        raise ConflictError(
+            _("This package is being built already: follow that build."),
+            code="package_building",
+            params={"id": building.pk},
         )
     package = EvidencePackage.objects.create(
         requester=actor,

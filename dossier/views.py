@@ -17,6 +17,7 @@ from dossier.table import indicator_table
 from indicators import selectors as indicator_selectors
 from indicators.models import Region
 from zhonglou.bilingual import localized
+from zhonglou.errors import ConflictError
 
 
 def _region(request, code: str) -> Region:
@@ -81,6 +82,8 @@ def package_create(request, region: str):
         package = services.package_request(
             actor=request.user, region=region_obj, edition=choice.edition, year=choice.year
         )
+    except ConflictError as exc:  # the same package is being built: follow that build
+        return redirect("dossier:package", region=region_obj.code, pk=exc.params["id"])
     except (PermissionDenied, ValidationError):
         raise Http404 from None
     return redirect("dossier:package", region=region_obj.code, pk=package.pk)
@@ -115,6 +118,11 @@ def package_download(request, region: str, pk: int):
     obj = _package(request, region, pk)
     if not obj.ready:
         raise Http404
+    return package_file_response(obj)
+
+
+def package_file_response(obj) -> FileResponse:
+    """A ready package's ZIP as a download (404 if its file is gone): the page's and the API's."""
     path = services.dossier_root() / obj.file_path
     try:
         handle = path.open("rb")

@@ -53,6 +53,7 @@ class World:
     snapshot: object = None  # Zhonglou's stored scorecard (with the snapshots fixture)
     action: object = None  # a done corrective action on 25, agriculture leads (action fixture)
     hook: object = None  # the reviewer's consumer webhook for Zhonglou (hook fixture)
+    package: object = None  # Zhonglou's ready evidence package, asked by the reviewer
 
 
 @pytest.fixture
@@ -116,6 +117,28 @@ def hook(world, zhonglou, reviewer) -> None:
         region=zhonglou,
         events=["value.approved"],
         owner=reviewer,
+    )
+
+
+@pytest.fixture
+def package(world, zhonglou, reviewer, settings, tmp_path) -> None:
+    """A ready evidence package of Zhonglou with its file (for the evidence-packages
+    endpoints)."""
+    from dossier import services as dossier_services
+    from dossier.models import EvidencePackage
+
+    settings.MEDIA_ROOT = tmp_path
+    dossier_services.dossier_root().mkdir(parents=True)
+    (dossier_services.dossier_root() / "p.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    world.package = EvidencePackage.objects.create(
+        requester=reviewer,
+        region=zhonglou,
+        edition=FrameworkEdition.objects.get(code="jiangsu-county-2019"),
+        year=2021,
+        status="ready",
+        progress=100,
+        file_path="p.zip",
+        size=22,
     )
 
 
@@ -231,6 +254,12 @@ REQUESTS: dict[str, Callable[[APIClient, World], object]] = {
     "reports": lambda c, w: c.get(
         f"{API}regions/320404/reports/indicator-table/", {"year": 2021, "format": "xlsx"}
     ),
+    "packages-list": lambda c, w: c.get(f"{API}evidence-packages/"),
+    "packages-retrieve": lambda c, w: c.get(f"{API}evidence-packages/{w.package.pk}/"),
+    "packages-create": lambda c, w: c.post(
+        f"{API}evidence-packages/", {"region": "320404", "year": 2020}, format="json"
+    ),
+    "packages-download": lambda c, w: c.get(f"{API}evidence-packages/{w.package.pk}/download/"),
     "schema": lambda c, w: c.get("/api/schema/"),
     "docs": lambda c, w: c.get("/api/docs/"),
 }
@@ -286,6 +315,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "webhooks-destroy": row(404, 404, 204, 404, 403, 404, 404, 401),
     "webhooks-deliveries": row(404, 404, 200, 404, 404, 404, 404, 401),
     "reports": row(403, 403, 200, 200, 200, 403, 404, 401),
+    "packages-list": row(403, 403, 200, 200, 200, 403, 200, 401),
+    "packages-retrieve": row(403, 403, 200, 200, 200, 403, 404, 401),
+    "packages-create": row(403, 403, 202, 202, 403, 403, 404, 401),
+    "packages-download": row(403, 403, 200, 200, 200, 403, 404, 401),
     "schema": row(200, 200, 200, 200, 200, 200, 200, 200),
     "docs": row(200, 200, 200, 200, 200, 200, 200, 200),
 }
@@ -335,6 +368,10 @@ VISIBLE: dict[str, tuple[Callable[[dict], object], dict[str, object]]] = {
             "ro_key": ("320404",),
             "outsider": ("320402",),
         },
+    ),
+    "packages-list": (
+        lambda r: r["region"],
+        {"reviewer": ("320404",), "leader": ("320404",), "ro_key": ("320404",), "outsider": ()},
     ),
     "frameworks-list": (
         lambda r: r["code"],
@@ -398,6 +435,10 @@ OPERATIONS = {
     "webhooks-destroy": "DELETE /api/v1/webhooks/{id}/",
     "webhooks-deliveries": "GET /api/v1/webhooks/{id}/deliveries/",
     "reports": "GET /api/v1/regions/{code}/reports/{kind}/",
+    "packages-list": "GET /api/v1/evidence-packages/",
+    "packages-retrieve": "GET /api/v1/evidence-packages/{id}/",
+    "packages-create": "POST /api/v1/evidence-packages/",
+    "packages-download": "GET /api/v1/evidence-packages/{id}/download/",
 }
 
 
@@ -420,6 +461,8 @@ def test_permission_matrix(request, client_for, world, endpoint, actor):
         request.getfixturevalue("action")
     if endpoint.startswith("webhooks"):
         request.getfixturevalue("hook")
+    if endpoint.startswith("packages"):
+        request.getfixturevalue("package")
     response = REQUESTS[endpoint](client_for(actor), world)
     status = EXPECTED[endpoint][actor]
     if status >= 400:

@@ -29,6 +29,7 @@ from schemathesis.checks import (
 )
 
 from assessments.services import snapshot_refresh
+from dossier.models import EvidencePackage
 from indicators import services
 from indicators.choices import ValueStatus
 from indicators.models import FrameworkEdition, IndicatorValue
@@ -62,6 +63,10 @@ OPERATIONS = [
     "GET /api/v1/assessments/",
     "GET /api/v1/assessments/{id}/",
     "GET /api/v1/departments/",
+    "GET /api/v1/evidence-packages/",
+    "POST /api/v1/evidence-packages/",
+    "GET /api/v1/evidence-packages/{id}/",
+    "GET /api/v1/evidence-packages/{id}/download/",
     "GET /api/v1/departments/{id}/",
     "GET /api/v1/frameworks/",
     "GET /api/v1/frameworks/{code}/",
@@ -133,6 +138,9 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
         owner=reviewer,
     )
     action = _action(zhonglou, edition, reviewer, clerk_a)
+    package = EvidencePackage.objects.create(
+        requester=reviewer, region=zhonglou, edition=edition, year=2021
+    )
     value_paths = {"id": draft.pk, "evidence_id": str(evidence.pk)}
     return {
         "read": make_key(reviewer)[0],
@@ -158,6 +166,8 @@ def world(clear_cache, zhonglou, reviewer, clerk_a):  # noqa: F811
             "/api/v1/actions/{id}/": {"id": action.pk},
             "/api/v1/actions/{id}/notes/": {"id": action.pk},
             "/api/v1/actions/{id}/verify/": {"id": action.pk},
+            "/api/v1/evidence-packages/{id}/": {"id": package.pk},
+            "/api/v1/evidence-packages/{id}/download/": {"id": package.pk},
         },
         "value_paths": value_paths,
     }
@@ -207,12 +217,12 @@ def pinned_path(operation, world) -> dict:
 
 
 def key_for(operation, world) -> str:
-    """Reads with the reviewer's read-only key; reviews with the reviewer's write key; other
-    writes with the clerk's write key."""
+    """Reads with the reviewer's read-only key; reviews (and asking for evidence packages) with
+    the reviewer's write key; other writes with the clerk's write key."""
     if operation.method.upper() == "GET":
         return world["read"]
     if operation.path.endswith(("/approve/", "/return/", "/reopen/", "/verify/")) or (
-        operation.path == "/api/v1/actions/"
+        operation.path in ("/api/v1/actions/", "/api/v1/evidence-packages/")
     ):
         return world["review"]
     return world["write"]

@@ -1,6 +1,10 @@
 from django.urls import re_path
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import packages, views
+
+router = SimpleRouter()
+router.register("evidence-packages", packages.PackageViewSet, basename="evidence-package")
 
 urlpatterns = [
     re_path(
@@ -8,4 +12,5 @@ urlpatterns = [
         views.ReportView.as_view(),
         name="dossier-report",
     ),
+    *router.urls,
 ]
