@@ -280,7 +280,8 @@ REMINDER_DAYS_BEFORE = read_int("REMINDER_DAYS_BEFORE", 7)
 ESCALATION_DAYS = read_int("ESCALATION_DAYS", 14)
 # Evidence packages (ZIPs under MEDIA_ROOT/dossiers/) are kept this many days after they were
 # asked for, then deleted with their rows: the requester downloads one and asks again later.
-EVIDENCE_PACKAGE_DAYS = read_int("EVIDENCE_PACKAGE_DAYS", 7)
+# At least a day: 0 would delete a package the moment it is built, before its download.
+EVIDENCE_PACKAGE_DAYS = read_int("EVIDENCE_PACKAGE_DAYS", 7, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
