@@ -257,7 +257,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.deliver_due",
         "schedule": crontab(minute="*/5"),
     },
-    # Evidence packages older than EVIDENCE_PACKAGE_DAYS, their files with them.
+    # Evidence packages older than EVIDENCE_PACKAGE_DAYS, their files with them, and the
+    # partial files of builds that died.
     "dossier-clean-packages-daily": {
         "task": "dossier.clean_packages",
         "schedule": crontab(hour=3, minute=30),
