@@ -102,3 +102,22 @@ def zhonglou_demo(zhonglou):
     ensure_demo_users()
     load_demo_values(User.objects.get(username="admin"))
     return zhonglou
+
+
+@pytest.fixture
+def as_user(client, request, db):
+    """Log the test client in and return it: ``as_user("reviewer")`` or ``as_user(user)``,
+    ``as_user("anonymous")`` for nobody. Pages are in English unless ``language`` says
+    otherwise (they are Chinese unless switched)."""
+
+    def login(user, language: str = "en"):
+        client.cookies["django_language"] = language
+        if user == "anonymous":
+            client.logout()
+            return client
+        if isinstance(user, str):
+            user = request.getfixturevalue(user)
+        client.force_login(user)
+        return client
+
+    return login

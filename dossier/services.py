@@ -142,12 +142,14 @@ def package_build(*, package_id: int) -> EvidencePackage:
 
 def packages_clean(*, now: datetime.datetime) -> int:
     """Delete the packages asked for more than EVIDENCE_PACKAGE_DAYS days before ``now``, with
-    their files (a file already gone is no error). The rows go first: a crash half-way leaves
-    a stray file, never a package whose file is missing. Returns how many were deleted."""
+    their files (a file already gone is no error), and the partial files of builds that died
+    (``partials_sweep``). The rows go first: a crash half-way leaves a stray file, never a
+    package whose file is missing. Returns how many packages were deleted."""
     cutoff = now - datetime.timedelta(days=settings.EVIDENCE_PACKAGE_DAYS)
     old = list(
         EvidencePackage.objects.filter(requested_at__lt=cutoff).values_list("pk", "file_path")
     )
+    partials_sweep(now=now)
     if not old:
         return 0
     EvidencePackage.objects.filter(pk__in=[pk for pk, _path in old]).delete()
@@ -157,6 +159,33 @@ def packages_clean(*, now: datetime.datetime) -> int:
             (root / path).unlink(missing_ok=True)
     logger.info("deleted %d evidence packages older than %s", len(old), cutoff)
     return len(old)
+
+
+# A build writes its ``.part`` file chunk by chunk and is killed after CELERY_TASK_TIME_LIMIT
+# (minutes): one untouched for a day belongs to a worker that died (killed, out of memory,
+# machine restarted) before its ``except`` could delete it, never to a build in progress.
+PARTIAL_MAX_AGE = datetime.timedelta(days=1)
+
+
+def partials_sweep(*, now: datetime.datetime) -> int:
+    """Delete the ``.part`` files under ``dossier_root()`` last written more than
+    PARTIAL_MAX_AGE before ``now``; returns how many were deleted."""
+    root = dossier_root()
+    if not root.is_dir():
+        return 0
+    cutoff = (now - PARTIAL_MAX_AGE).timestamp()
+    swept = 0
+    for partial in root.glob("*.part"):
+        try:
+            stale = partial.is_file() and partial.stat().st_mtime < cutoff
+        except FileNotFoundError:  # renamed by its build meanwhile
+            continue
+        if stale:
+            partial.unlink(missing_ok=True)
+            swept += 1
+    if swept:
+        logger.info("deleted %d partial evidence packages left by failed builds", swept)
+    return swept
 
 
 def _set(package: EvidencePackage, **fields) -> None:

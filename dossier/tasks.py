@@ -17,6 +17,6 @@ def build_package(package_id: int) -> None:
 
 @shared_task(name="dossier.clean_packages", ignore_result=True)
 def clean_packages() -> int:
-    """Daily: delete the evidence packages older than EVIDENCE_PACKAGE_DAYS and their files
-    (safe to run twice: the second finds nothing)."""
+    """Daily: delete the evidence packages older than EVIDENCE_PACKAGE_DAYS and their files,
+    and the partial files of builds that died (safe to run twice: the second finds nothing)."""
     return services.packages_clean(now=timezone.now())

@@ -161,17 +161,18 @@ def test_indicator_page_draws_the_values_and_the_target(page, demo_site):
     assert page.console_errors == []
 
 
-def _approve_three_years_of_livestock_manure() -> None:
-    """Three approved years of 25.2 (threshold ≥ 75), below it but rising: the demo gives no
-    indicator three years against a ≥ or ≤ threshold (its three-year series are "= 100"), so
-    the department's clerk enters and submits them and the reviewer approves them."""
+def _approve_three_years_of_livestock_manure(figures=("66", "69", "72.6")) -> None:
+    """Three approved years (2019–2021) of 25.2 (threshold ≥ 75), below it but rising: the demo
+    gives no indicator three years against a ≥ or ≤ threshold (its three-year series are
+    "= 100"), so the department's clerk enters and submits them and the reviewer approves
+    them."""
     from accounts.models import User
     from indicators import services
     from indicators.models import DataElement, Region
 
     clerk = User.objects.get(username="zl-agriculture")
     reviewer = User.objects.get(username="zl-reviewer")
-    for year, figure in ((2019, "66"), (2020, "69"), (2021, "72.6")):
+    for year, figure in zip((2019, 2020, 2021), figures, strict=True):
         value = services.value_save(
             actor=clerk,
             region=Region.objects.get(code="320404"),
@@ -250,6 +251,65 @@ def test_indicator_chart_draws_the_projection_dashed_to_the_target_year_across_t
     assert target[0]["left"] < start_x and target[0]["right"] >= end_x, drawn
     assert end_y < drawn["threshold"] < start_y, drawn
     page.locator("#chart-25-2").screenshot(path=str(SHOTS / "indicator-projection.png"))
+    assert page.console_errors == []
+
+
+# The y-axis's extent, the pixels of its ends and of the threshold, and the red dashed paths.
+THRESHOLD_LINE = """({id, threshold}) => {
+  const el = document.getElementById(id);
+  const chart = echarts.getInstanceByDom(el);
+  const origin = el.querySelector('svg').getBoundingClientRect();
+  const [low, high] = chart.getModel().getComponent('yAxis', 0).axis.scale.getExtent();
+  const y = value => chart.convertToPixel({yAxisIndex: 0}, value);
+  const lines = Array.from(el.querySelectorAll('svg path[stroke="#b42318"][stroke-dasharray]'))
+    .map(p => p.getBoundingClientRect())
+    .map(r => ({top: r.top - origin.top, bottom: r.bottom - origin.top, width: r.width}));
+  return {low: low, high: high, bottom: y(low), top: y(high), threshold: y(threshold),
+          lines: lines};
+}"""
+
+
+def _threshold_line_is_drawn_inside_the_axis(page, chart_id: str, threshold: float) -> dict:
+    drawn = page.evaluate(THRESHOLD_LINE, {"id": chart_id, "threshold": threshold})
+    assert drawn["low"] < threshold < drawn["high"], drawn  # the axis takes the threshold in
+    # …with room: its line is not drawn over the x-axis nor along the chart's top edge.
+    assert drawn["top"] + 4 < drawn["threshold"] < drawn["bottom"] - 4, drawn
+    at_threshold = [
+        line
+        for line in drawn["lines"]
+        if _near(line["top"], drawn["threshold"]) and _near(line["bottom"], drawn["threshold"])
+    ]
+    assert len(at_threshold) == 1 and at_threshold[0]["width"] > 100, drawn
+    return drawn
+
+
+def test_indicator_chart_draws_a_threshold_below_all_the_values(page, demo_site):
+    """The demo's indicator 3 (≥ 20) has 23.6 and 31.2: the axis used to start at 22, and the
+    threshold's line was not drawn."""
+    log_in(page, demo_site, "zl-leader")
+    page.goto(f"{demo_site}/d/320404/i/jiangsu-county-2019/3/")
+    page.wait_for_selector("#chart-3 svg")
+    data = page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)")
+    (chart,) = (c for c in data["series"] if c["id"] == "chart-3")
+    assert chart["threshold"] == 20 and min(v for v in chart["values"] if v is not None) > 22
+    drawn = _threshold_line_is_drawn_inside_the_axis(page, "chart-3", 20)
+    assert drawn["low"] >= 0, drawn  # a percentage's axis does not go below 0 for the room
+    page.locator("#chart-3").screenshot(path=str(SHOTS / "indicator-threshold-below.png"))
+    assert page.console_errors == []
+
+
+def test_indicator_chart_draws_a_threshold_above_all_the_values(page, demo_site):
+    """25.2 (≥ 75) at 10–14 %: the axis reaches up to the threshold (and the projection)."""
+    _approve_three_years_of_livestock_manure(("10", "12", "14"))
+    log_in(page, demo_site, "zl-leader")
+    page.goto(f"{demo_site}/d/320404/i/jiangsu-county-2019/25/")
+    page.wait_for_selector("#chart-25-2 svg")
+    data = page.evaluate("JSON.parse(document.getElementById('chart-data').textContent)")
+    (chart,) = (c for c in data["series"] if c["id"] == "chart-25-2")
+    assert chart["threshold"] == 75.0
+    assert max(v for v in chart["values"] + (chart["projection"] or []) if v is not None) < 20
+    _threshold_line_is_drawn_inside_the_axis(page, "chart-25-2", 75)
+    page.locator("#chart-25-2").screenshot(path=str(SHOTS / "indicator-threshold-above.png"))
     assert page.console_errors == []
 
 

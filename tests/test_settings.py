@@ -88,6 +88,24 @@ def test_integer_variable_must_be_an_integer():
         env.read_int("CELERY_TASK_TIME_LIMIT", 1, {"CELERY_TASK_TIME_LIMIT": "ten"})
 
 
+@pytest.mark.parametrize("raw", ["0", "-3"])
+def test_integer_variable_below_its_minimum_is_refused(raw):
+    with pytest.raises(ImproperlyConfigured, match=rf"^EVIDENCE_PACKAGE_DAYS: .*least 1.*'{raw}'"):
+        env.read_int("EVIDENCE_PACKAGE_DAYS", 7, {"EVIDENCE_PACKAGE_DAYS": raw}, minimum=1)
+    assert env.read_int("EVIDENCE_PACKAGE_DAYS", 7, {"EVIDENCE_PACKAGE_DAYS": "1"}, minimum=1) == 1
+    assert env.read_int("EVIDENCE_PACKAGE_DAYS", 7, {}, minimum=1) == 7
+
+
+@pytest.mark.parametrize("raw", ["0", "-1"])
+def test_process_start_fails_when_evidence_packages_would_be_kept_no_day(raw):
+    result = run_manage("check", env={"EVIDENCE_PACKAGE_DAYS": raw})
+    assert result.returncode != 0
+    assert f"EVIDENCE_PACKAGE_DAYS: expected an integer of at least 1, got '{raw}'" in result.stderr
+    show = "from django.conf import settings; print(settings.EVIDENCE_PACKAGE_DAYS)"
+    kept = run_manage("shell", "-c", show, env={"EVIDENCE_PACKAGE_DAYS": "1"})
+    assert kept.stdout.split()[-1] == "1"
+
+
 def test_process_start_fails_naming_the_malformed_variable():
     result = run_manage("check", env={"DATABASE_URL": "not-a-url"})
     assert result.returncode != 0

@@ -33,16 +33,6 @@ def page_url(action) -> str:
 
 
 @pytest.fixture
-def browse(client):
-    def as_user(user):
-        client.force_login(user)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def parent_25(catalogue):
     return Indicator.objects.get(edition=catalogue, code="25")
 
@@ -54,8 +44,8 @@ FORM = {
 }
 
 
-def test_a_reviewer_creates_an_action_from_the_gap_form(browse, reviewer, agriculture, ecology):
-    client = browse(reviewer)
+def test_a_reviewer_creates_an_action_from_the_gap_form(as_user, reviewer, agriculture, ecology):
+    client = as_user(reviewer)
     page = client.get(new_url())
     assert page.status_code == 200
     assert 'id="action-form"' in page.content.decode()
@@ -67,8 +57,8 @@ def test_a_reviewer_creates_an_action_from_the_gap_form(browse, reviewer, agricu
     assert [m.title for m in action.milestones.all()] == ["Ledgers collected", "Figures checked"]
 
 
-def test_the_form_reports_bad_input_without_writing(browse, reviewer, agriculture):
-    client = browse(reviewer)
+def test_the_form_reports_bad_input_without_writing(as_user, reviewer, agriculture):
+    client = as_user(reviewer)
     bad = FORM | {"lead_department": agriculture.pk, "milestones": "soon do it"}
     response = client.post(new_url(), bad)
     assert response.status_code == 200 and "start with a date" in response.content.decode()
@@ -87,13 +77,13 @@ def test_the_form_reports_bad_input_without_writing(browse, reviewer, agricultur
         ("", 404),
     ],
 )
-def test_bad_parameters_are_never_a_500(browse, reviewer, query, status):
-    assert browse(reviewer).get(NEW + query).status_code == status
+def test_bad_parameters_are_never_a_500(as_user, reviewer, query, status):
+    assert as_user(reviewer).get(NEW + query).status_code == status
 
 
 @pytest.mark.parametrize(("user", "status"), [("leader", 403), ("clerk_a", 403), ("outsider", 404)])
-def test_only_a_reviewer_of_the_region_opens_the_form(browse, request, user, status):
-    client = browse(request.getfixturevalue(user))
+def test_only_a_reviewer_of_the_region_opens_the_form(as_user, request, user, status):
+    client = as_user(request.getfixturevalue(user))
     assert client.get(new_url()).status_code == status
     assert client.post(new_url(), FORM).status_code == status
     assert not CorrectiveAction.objects.exists()
@@ -104,12 +94,12 @@ def test_anonymous_is_sent_to_log_in(client, make_action):
     assert client.get(page_url(make_action())).status_code == 302
 
 
-def test_a_met_indicator_offers_no_form(browse, reviewer, zhonglou):
+def test_a_met_indicator_offers_no_form(as_user, reviewer, zhonglou):
     from indicators.choices import ValueStatus
     from tests.factories import make_value
 
     make_value(zhonglou, "straw_utilization_rate", 2021, value="97", status=ValueStatus.APPROVED)
-    page = browse(reviewer).get(new_url("25.1")).content.decode()
+    page = as_user(reviewer).get(new_url("25.1")).content.decode()
     assert 'id="no-gap"' in page and 'id="action-form"' not in page
 
 
@@ -117,23 +107,23 @@ def test_a_met_indicator_offers_no_form(browse, reviewer, zhonglou):
     ("user", "status"),
     [("reviewer", 200), ("leader", 200), ("clerk_a", 200), ("clerk_b", 200), ("outsider", 404)],
 )
-def test_who_reads_an_action(browse, make_action, request, user, status):
+def test_who_reads_an_action(as_user, make_action, request, user, status):
     action = make_action()  # agriculture leads, ecology (clerk_b) supports
-    assert browse(request.getfixturevalue(user)).get(page_url(action)).status_code == status
+    assert as_user(request.getfixturevalue(user)).get(page_url(action)).status_code == status
 
 
-def test_a_clerk_of_an_uninvolved_department_gets_404(browse, make_action, clerk_b):
+def test_a_clerk_of_an_uninvolved_department_gets_404(as_user, make_action, clerk_b):
     action = make_action(supporting_departments=[])
-    assert browse(clerk_b).get(page_url(action)).status_code == 404
+    assert as_user(clerk_b).get(page_url(action)).status_code == 404
     assert (
-        browse(clerk_b).post(page_url(action), {"op": "status", "status": "done"}).status_code
+        as_user(clerk_b).post(page_url(action), {"op": "status", "status": "done"}).status_code
         == 404
     )
 
 
-def test_the_lead_clerk_updates_and_reports_with_evidence(browse, make_action, clerk_a, reviewer):
+def test_the_lead_clerk_updates_and_reports_with_evidence(as_user, make_action, clerk_a, reviewer):
     action = make_action()
-    client = browse(clerk_a)
+    client = as_user(clerk_a)
     page = client.get(page_url(action)).content.decode()
     assert 'id="status-form"' in page and 'id="verify-form"' not in page
     evidence = SimpleUploadedFile("台账.pdf", b"%PDF-1.4 test", content_type="application/pdf")
@@ -147,27 +137,28 @@ def test_the_lead_clerk_updates_and_reports_with_evidence(browse, make_action, c
     note = action.notes.get()
     assert note.evidence_name == "台账.pdf"
     download = reverse("action-evidence", kwargs={"token": note.evidence_token})
-    assert browse(reviewer).get(download).status_code == 200
+    assert as_user(reviewer).get(download).status_code == 200
     assert (
-        browse(reviewer).get(reverse("action-evidence", kwargs={"token": "nope"})).status_code
+        as_user(reviewer).get(reverse("action-evidence", kwargs={"token": "nope"})).status_code
         == 404
     )
 
 
-def test_evidence_is_not_for_outsiders(browse, make_action, clerk_a, outsider):
+def test_evidence_is_not_for_outsiders(as_user, make_action, clerk_a, outsider):
     action = make_action()
     evidence = SimpleUploadedFile("a.pdf", b"%PDF-1.4 test", content_type="application/pdf")
-    browse(clerk_a).post(page_url(action), {"op": "note", "text": "x", "evidence": evidence})
+    as_user(clerk_a).post(page_url(action), {"op": "note", "text": "x", "evidence": evidence})
     token = action.notes.get().evidence_token
     assert (
-        browse(outsider).get(reverse("action-evidence", kwargs={"token": token})).status_code == 404
+        as_user(outsider).get(reverse("action-evidence", kwargs={"token": token})).status_code
+        == 404
     )
 
 
 @pytest.mark.parametrize("user", ["leader", "reviewer", "clerk_b"])
-def test_others_cannot_move_the_status(browse, make_action, request, user):
+def test_others_cannot_move_the_status(as_user, make_action, request, user):
     action = make_action()
-    response = browse(request.getfixturevalue(user)).post(
+    response = as_user(request.getfixturevalue(user)).post(
         page_url(action), {"op": "status", "status": "done"}, follow=True
     )
     assert response.status_code == 200
@@ -176,16 +167,16 @@ def test_others_cannot_move_the_status(browse, make_action, request, user):
 
 
 def test_a_reviewer_verifies_with_a_reason_and_a_leader_cannot(
-    browse, make_action, clerk_a, reviewer, leader
+    as_user, make_action, clerk_a, reviewer, leader
 ):
     action = make_action()
-    browse(clerk_a).post(page_url(action), {"op": "status", "status": "done"})
-    browse(leader).post(page_url(action), {"op": "verify", "reason": "fine"})
+    as_user(clerk_a).post(page_url(action), {"op": "status", "status": "done"})
+    as_user(leader).post(page_url(action), {"op": "verify", "reason": "fine"})
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE
-    response = browse(reviewer).post(page_url(action), {"op": "verify"}, follow=True)
+    response = as_user(reviewer).post(page_url(action), {"op": "verify"}, follow=True)
     assert "state why the action can be closed" in response.content.decode()
-    browse(reviewer).post(page_url(action), {"op": "verify", "reason": "Documented"})
+    as_user(reviewer).post(page_url(action), {"op": "verify", "reason": "Documented"})
     action.refresh_from_db()
     assert action.status == ActionStatus.VERIFIED and action.closure_reason == "Documented"
 
@@ -200,25 +191,25 @@ def test_a_reviewer_verifies_with_a_reason_and_a_leader_cannot(
         {"op": "milestone", "milestone": "999999"},
     ],
 )
-def test_bad_posts_are_messages_not_500(browse, make_action, clerk_a, data):
+def test_bad_posts_are_messages_not_500(as_user, make_action, clerk_a, data):
     action = make_action()
-    assert browse(clerk_a).post(page_url(action), data).status_code == 302
+    assert as_user(clerk_a).post(page_url(action), data).status_code == 302
 
 
 def test_the_overview_shows_each_gaps_action_and_status(
-    browse, make_action, parent_25, reviewer, leader
+    as_user, make_action, parent_25, reviewer, leader
 ):
     action = make_action(indicator=parent_25)
-    page = browse(leader).get(OVERVIEW).content.decode()
+    page = as_user(leader).get(OVERVIEW).content.decode()
     row = page[page.index(f'href="{page_url(action)}"') - 400 :]
     assert f"#{action.pk}" in page and 'data-action-status="open"' in row[:1200]
     assert "Create an action" not in page  # a leader reads, does not create
-    page = browse(reviewer).get(OVERVIEW).content.decode()
+    page = as_user(reviewer).get(OVERVIEW).content.decode()
     assert "Create an action" in page  # for the other gaps
 
 
 def test_the_indicator_page_lists_its_actions_and_offers_to_create(
-    browse, make_action, reviewer, leader, zhonglou
+    as_user, make_action, reviewer, leader, zhonglou
 ):
     from indicators.choices import ValueStatus
     from tests.factories import make_value
@@ -228,16 +219,18 @@ def test_the_indicator_page_lists_its_actions_and_offers_to_create(
     url = reverse(
         "indicator", kwargs={"region": REGION, "edition": "jiangsu-county-2019", "code": "25.1"}
     )
-    page = browse(reviewer).get(url).content.decode()
+    page = as_user(reviewer).get(url).content.decode()
     assert 'id="indicator-actions"' in page and "Create an action" in page
     action = make_action()
-    page = browse(leader).get(url).content.decode()
+    page = as_user(leader).get(url).content.decode()
     assert f'data-action="{action.pk}"' in page and "Create an action" not in page
 
 
-def test_the_department_page_lists_its_actions_and_counts_the_overdue(browse, make_action, clerk_a):
+def test_the_department_page_lists_its_actions_and_counts_the_overdue(
+    as_user, make_action, clerk_a
+):
     make_action(due_date=datetime.date(2020, 1, 1))
-    page = browse(clerk_a).get(AGRICULTURE + "?year=2021").content.decode()
+    page = as_user(clerk_a).get(AGRICULTURE + "?year=2021").content.decode()
     assert 'id="department-actions"' in page and "overdue-action" in page
     assert '<p class="big">! ' in page  # the overdue card counts it
 
@@ -250,9 +243,9 @@ def _count(client, url) -> int:
 
 @pytest.mark.parametrize("url", [OVERVIEW, AGRICULTURE + "?year=2021"])
 def test_pages_with_actions_answer_in_a_constant_number_of_queries(
-    browse, make_action, catalogue, leader, clerk_a, url
+    as_user, make_action, catalogue, leader, clerk_a, url
 ):
-    client = browse(clerk_a if "dept" in url else leader)
+    client = as_user(clerk_a if "dept" in url else leader)
     make_action(indicator=Indicator.objects.get(edition=catalogue, code="25"))
     client.get(url)
     one = _count(client, url)
@@ -262,15 +255,15 @@ def test_pages_with_actions_answer_in_a_constant_number_of_queries(
 
 
 def test_the_action_page_answers_in_a_constant_number_of_queries(
-    browse, make_action, clerk_a, reviewer
+    as_user, make_action, clerk_a, reviewer
 ):
     action = make_action()
-    client = browse(reviewer)
+    client = as_user(reviewer)
     one = _count(client, page_url(action))
     for text in ("a", "b", "c"):
-        browse(clerk_a).post(page_url(action), {"op": "note", "text": text})
-        browse(clerk_a).post(page_url(action), {**ADD, "title": text})
-    client = browse(reviewer)
+        as_user(clerk_a).post(page_url(action), {"op": "note", "text": text})
+        as_user(clerk_a).post(page_url(action), {**ADD, "title": text})
+    client = as_user(reviewer)
     assert _count(client, page_url(action)) == one
 
 
@@ -301,9 +294,9 @@ def _edit(action, **fields):
         ("leader", False),
     ],
 )
-def test_who_plans_the_milestones_on_the_page(browse, make_action, request, user, allowed):
+def test_who_plans_the_milestones_on_the_page(as_user, make_action, request, user, allowed):
     action = make_action()
-    client = browse(request.getfixturevalue(user))
+    client = as_user(request.getfixturevalue(user))
     page = client.get(page_url(action)).content.decode()
     assert ('id="milestone-add-form"' in page) is allowed
     assert ('value="milestone-edit"' in page) is allowed
@@ -321,9 +314,9 @@ def test_who_plans_the_milestones_on_the_page(browse, make_action, request, user
 
 
 @pytest.mark.parametrize("user", ["outsider", "clerk_b"])
-def test_milestones_of_an_unseen_action_are_404(browse, make_action, request, user):
+def test_milestones_of_an_unseen_action_are_404(as_user, make_action, request, user):
     action = make_action(supporting_departments=[])  # clerk_b's department is not involved
-    client = browse(request.getfixturevalue(user))
+    client = as_user(request.getfixturevalue(user))
     assert client.post(page_url(action), ADD).status_code == 404
     assert client.post(page_url(action), _edit(action)).status_code == 404
     assert action.milestones.count() == 1 and action.milestones.get().title == "完成台账"
@@ -336,9 +329,9 @@ def test_anonymous_plans_nothing(client, make_action):
     assert action.milestones.count() == 1
 
 
-def test_a_refusal_is_a_message(browse, make_action, leader):
+def test_a_refusal_is_a_message(as_user, make_action, leader):
     action = make_action()
-    response = browse(leader).post(page_url(action), ADD, follow=True)
+    response = as_user(leader).post(page_url(action), ADD, follow=True)
     assert "Only the lead department or a reviewer" in response.content.decode()
 
 
@@ -352,10 +345,10 @@ def test_a_refusal_is_a_message(browse, make_action, leader):
     ],
 )
 def test_bad_milestone_input_shows_the_form_with_its_error(
-    browse, make_action, clerk_a, data, error
+    as_user, make_action, clerk_a, data, error
 ):
     action = make_action()
-    client = browse(clerk_a)
+    client = as_user(clerk_a)
     for posted in (ADD | data, _edit(action, **data)):
         response = client.post(page_url(action), posted)
         page = response.content.decode()
@@ -367,19 +360,19 @@ def test_bad_milestone_input_shows_the_form_with_its_error(
 
 
 @pytest.mark.parametrize("milestone", ["abc", "", "999999"])
-def test_editing_no_such_milestone_is_a_message(browse, make_action, clerk_a, milestone):
+def test_editing_no_such_milestone_is_a_message(as_user, make_action, clerk_a, milestone):
     action = make_action()
-    response = browse(clerk_a).post(
+    response = as_user(clerk_a).post(
         page_url(action), {**ADD, "op": "milestone-edit", "milestone": milestone}, follow=True
     )
     assert response.status_code == 200 and "No such milestone." in response.content.decode()
 
 
-def test_a_verified_action_offers_no_milestone_forms(browse, make_action, clerk_a, reviewer):
+def test_a_verified_action_offers_no_milestone_forms(as_user, make_action, clerk_a, reviewer):
     action = make_action()
-    browse(clerk_a).post(page_url(action), {"op": "status", "status": "done"})
-    browse(reviewer).post(page_url(action), {"op": "verify", "reason": "Documented"})
-    client = browse(reviewer)
+    as_user(clerk_a).post(page_url(action), {"op": "status", "status": "done"})
+    as_user(reviewer).post(page_url(action), {"op": "verify", "reason": "Documented"})
+    client = as_user(reviewer)
     assert 'id="milestone-add-form"' not in client.get(page_url(action)).content.decode()
     response = client.post(page_url(action), ADD, follow=True)
     assert "can no longer change" in response.content.decode()

@@ -24,16 +24,6 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def browse(client):
-    def as_user(user, language="en"):
-        client.force_login(user)
-        client.cookies["django_language"] = language
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def returned(clerk_a, reviewer, zhonglou):
     value = services.value_save(
         actor=clerk_a,
@@ -55,10 +45,10 @@ def _history(client, value) -> str:
     ]
 
 
-def test_the_history_page_reads_as_a_record(returned, clerk_a, reviewer, browse):
+def test_the_history_page_reads_as_a_record(returned, clerk_a, reviewer, as_user):
     clerk_a.first_name, clerk_a.last_name = "Li", "Na"
     clerk_a.save()
-    table = _history(browse(reviewer), returned)
+    table = _history(as_user(reviewer), returned)
     headers = re.findall(r"<th scope=\"col\">([^<]+)</th>", table)
     assert headers == ["When", "Who", "What happened", "Status", "Value", "Version", "What changed"]
     assert "<td>returned</td>" in table and "<td>pending review</td>" in table  # status words
@@ -70,14 +60,14 @@ def test_the_history_page_reads_as_a_record(returned, clerk_a, reviewer, browse)
     assert "95.0000" not in table and ">95<" in table
 
 
-def test_the_history_page_is_chinese_in_chinese(returned, reviewer, browse):
-    table = _history(browse(reviewer, "zh-hans"), returned)
+def test_the_history_page_is_chinese_in_chinese(returned, reviewer, as_user):
+    table = _history(as_user(reviewer, "zh-hans"), returned)
     assert "已退回" in table and "待审核" in table
     assert "returned" not in table and "None" not in table
 
 
-def test_the_uploader_is_a_name_not_a_link_to_the_user_admin(returned, reviewer, browse):
-    page = browse(reviewer).get(
+def test_the_uploader_is_a_name_not_a_link_to_the_user_admin(returned, reviewer, as_user):
+    page = as_user(reviewer).get(
         reverse("admin:indicators_indicatorvalue_change", args=[returned.pk])
     )
     html = page.content.decode()
@@ -86,11 +76,11 @@ def test_the_uploader_is_a_name_not_a_link_to_the_user_admin(returned, reviewer,
 
 
 def test_the_comparison_link_is_shown_only_to_those_who_may_open_it(
-    zhonglou, clerk_a, reviewer, leader, browse
+    zhonglou, clerk_a, reviewer, leader, as_user
 ):
     compare = reverse("compare")
     for user, shown in ((clerk_a, False), (reviewer, True), (leader, True)):
-        client = browse(user)
+        client = as_user(user)
         page = client.get(reverse("department", args=["320404", "agriculture"])).content.decode()
         assert (f'href="{compare}"' in page) is shown, user
         if not shown:
@@ -98,12 +88,12 @@ def test_the_comparison_link_is_shown_only_to_those_who_may_open_it(
 
 
 def test_the_review_link_is_in_the_menu_of_the_regions_reviewers_only(
-    zhonglou, reviewer, leader, browse
+    zhonglou, reviewer, leader, as_user
 ):
     queue = reverse("dashboard:review", args=["320404"])
-    page = browse(reviewer).get(reverse("overview", args=["320404"])).content.decode()
+    page = as_user(reviewer).get(reverse("overview", args=["320404"])).content.decode()
     assert f'href="{queue}"' in page
-    page = browse(leader).get(reverse("overview", args=["320404"])).content.decode()
+    page = as_user(leader).get(reverse("overview", args=["320404"])).content.decode()
     assert f'href="{queue}"' not in page
 
 
@@ -133,8 +123,8 @@ def test_the_stale_template_message_asks_for_a_new_template_and_blames_no_one(cl
     assert open_xlsx(template)  # the template itself is untouched
 
 
-def test_the_admins_region_picker_opens_on_the_users_region_in_chinese(clerk_a, browse):
-    page = browse(clerk_a, "zh-hans").get(reverse("admin:indicators_indicatorvalue_add"))
+def test_the_admins_region_picker_opens_on_the_users_region_in_chinese(clerk_a, as_user):
+    page = as_user(clerk_a, "zh-hans").get(reverse("admin:indicators_indicatorvalue_add"))
     html = page.content.decode()
     picker = html[
         html.index('name="region"') : html.index("</select>", html.index('name="region"'))
@@ -143,16 +133,16 @@ def test_the_admins_region_picker_opens_on_the_users_region_in_chinese(clerk_a, 
     assert f'value="{clerk_a.region_id}" selected' in picker
 
 
-def test_editions_read_in_english_in_the_english_interface(zhonglou, leader, browse, catalogue):
+def test_editions_read_in_english_in_the_english_interface(zhonglou, leader, as_user, catalogue):
     assert catalogue.name_en
-    page = browse(leader).get(reverse("overview", args=["320404"])).content.decode()
+    page = as_user(leader).get(reverse("overview", args=["320404"])).content.decode()
     assert catalogue.name_en in page
     assert catalogue.name not in page.split("<main")[1]
 
 
-def test_departments_read_in_english_in_the_english_interface(agriculture, clerk_a, browse):
+def test_departments_read_in_english_in_the_english_interface(agriculture, clerk_a, as_user):
     assert agriculture.name_en
-    page = browse(clerk_a).get("/").content.decode()
+    page = as_user(clerk_a).get("/").content.decode()
     assert agriculture.name_en in page and agriculture.name not in page.split("<main")[1]
 
 

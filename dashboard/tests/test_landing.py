@@ -19,16 +19,6 @@ OVERVIEW = reverse("overview", kwargs={"region": "320404"})
 
 
 @pytest.fixture
-def browse(client):
-    def as_user(user):
-        client.force_login(user)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return as_user
-
-
-@pytest.fixture
 def today(monkeypatch):
     """A fixed today: 2023-03-15, two weeks before the 2022 values are due (03-31)."""
     day = datetime.date(2023, 3, 15)
@@ -36,11 +26,11 @@ def today(monkeypatch):
     return day
 
 
-def test_a_clerk_sees_returned_first_then_due_soon_then_overdue(zhonglou, clerk_a, today, browse):
+def test_a_clerk_sees_returned_first_then_due_soon_then_overdue(zhonglou, clerk_a, today, as_user):
     make_value(
         zhonglou, "straw_utilization_rate", 2020, status="returned", return_reason="请补充台账"
     )
-    page = browse(clerk_a).get("/").content.decode()
+    page = as_user(clerk_a).get("/").content.decode()
     returned = page.index('data-kind="returned"')
     due_soon = page.index('data-kind="due_soon"')
     overdue = page.index('data-kind="overdue"')
@@ -60,8 +50,8 @@ def test_values_submitted_or_approved_are_not_owed(zhonglou, agriculture, today)
     assert ("25.3", 2021) in keys  # a draft or nothing at all is owed
 
 
-def test_the_landing_page_links_into_the_entry_form(zhonglou, clerk_a, today, browse):
-    page = browse(clerk_a).get("/").content.decode()
+def test_the_landing_page_links_into_the_entry_form(zhonglou, clerk_a, today, as_user):
+    page = as_user(clerk_a).get("/").content.decode()
     assert entry_url("320404", "agriculture", 2022) in page
 
 
@@ -89,12 +79,12 @@ def test_deadlines_set_by_the_reviewers_move_what_is_due(zhonglou, agriculture, 
 
 
 def test_the_landing_pages_queries_do_not_grow_with_returned_values(
-    zhonglou, clerk_a, today, browse, django_assert_max_num_queries
+    zhonglou, clerk_a, today, as_user, django_assert_max_num_queries
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = browse(clerk_a)
+    client = as_user(clerk_a)
     client.get("/")
     make_value(zhonglou, "straw_utilization_rate", 2020, status="returned")
     with CaptureQueriesContext(connection) as few:
@@ -108,11 +98,11 @@ def test_the_landing_pages_queries_do_not_grow_with_returned_values(
     assert len(many) == len(few)
 
 
-def test_a_reviewer_and_a_leader_land_on_the_overview(reviewer, leader, browse):
-    assert browse(reviewer).get("/")["Location"] == OVERVIEW
-    assert browse(leader).get("/")["Location"] == OVERVIEW
+def test_a_reviewer_and_a_leader_land_on_the_overview(reviewer, leader, as_user):
+    assert as_user(reviewer).get("/")["Location"] == OVERVIEW
+    assert as_user(leader).get("/")["Location"] == OVERVIEW
 
 
-def test_a_clerk_without_department_and_an_outsider_get_no_clerk_page(outsider, browse):
-    response = browse(outsider).get("/")
+def test_a_clerk_without_department_and_an_outsider_get_no_clerk_page(outsider, as_user):
+    response = as_user(outsider).get("/")
     assert response.status_code == 302 and "320402" in response["Location"]

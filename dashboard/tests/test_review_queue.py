@@ -25,16 +25,6 @@ def decide_url(value) -> str:
     return reverse("dashboard:review-decide", kwargs={"region": "320404", "pk": value.pk})
 
 
-@pytest.fixture
-def browse(client):
-    def as_user(user):
-        client.force_login(user)
-        client.cookies["django_language"] = "en"
-        return client
-
-    return as_user
-
-
 def submitted(clerk, key: str, year: int, value="95", *, evidence=False, comment=""):
     """A value saved and submitted by ``clerk`` through the services."""
     saved = services.value_save(
@@ -57,7 +47,7 @@ def straw(clerk_a):
     return submitted(clerk_a, "straw_utilization_rate", 2021, evidence=True)
 
 
-def test_a_row_shows_target_earlier_years_trend_evidence_and_comments(clerk_a, reviewer, browse):
+def test_a_row_shows_target_earlier_years_trend_evidence_and_comments(clerk_a, reviewer, as_user):
     submitted(clerk_a, "straw_utilization_rate", 2019, "90")
     services.value_approve(
         value=IndicatorValue.objects.get(year=2019), actor=reviewer
@@ -66,7 +56,7 @@ def test_a_row_shows_target_earlier_years_trend_evidence_and_comments(clerk_a, r
     value = submitted(
         clerk_a, "straw_utilization_rate", 2021, "94", evidence=True, comment="见台账"
     )
-    page = browse(reviewer).get(QUEUE).content.decode()
+    page = as_user(reviewer).get(QUEUE).content.decode()
     row = page[page.index(f'id="row-{value.pk}"') :]
     info = element_display([value.data_element], value.region)[value.data_element_id]
     assert info.code == "25.1" and "25.1" in row
@@ -78,50 +68,50 @@ def test_a_row_shows_target_earlier_years_trend_evidence_and_comments(clerk_a, r
     assert "within the usual range" in row
 
 
-def test_the_plausibility_flag_is_the_submit_services_rule(clerk_a, reviewer, browse):
+def test_the_plausibility_flag_is_the_submit_services_rule(clerk_a, reviewer, as_user):
     submitted(clerk_a, "straw_utilization_rate", 2020, "90")
     jump = submitted(clerk_a, "straw_utilization_rate", 2021, "30", comment="统计口径调整")
-    page = browse(reviewer).get(QUEUE).content.decode()
+    page = as_user(reviewer).get(QUEUE).content.decode()
     row = page[page.index(f'id="row-{jump.pk}"') :]
     assert services.change_warning(jump) is not None
     assert 'class="plausible warn"' in row.split("</article>")[0]
 
 
 def test_only_the_regions_reviewers_and_administrators_open_it(
-    straw, reviewer, superuser, clerk_a, clerk_b, leader, outsider, browse, client
+    straw, reviewer, superuser, clerk_a, clerk_b, leader, outsider, as_user, client
 ):
-    assert browse(reviewer).get(QUEUE).status_code == 200
-    assert browse(superuser).get(QUEUE).status_code == 200
-    assert browse(clerk_a).get(QUEUE).status_code == 403
-    assert browse(clerk_b).get(QUEUE).status_code == 403
-    assert browse(leader).get(QUEUE).status_code == 403
-    assert browse(outsider).get(QUEUE).status_code == 404
+    assert as_user(reviewer).get(QUEUE).status_code == 200
+    assert as_user(superuser).get(QUEUE).status_code == 200
+    assert as_user(clerk_a).get(QUEUE).status_code == 403
+    assert as_user(clerk_b).get(QUEUE).status_code == 403
+    assert as_user(leader).get(QUEUE).status_code == 403
+    assert as_user(outsider).get(QUEUE).status_code == 404
     client.logout()
     response = client.get(QUEUE)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_no_one_but_the_reviewer_decides(straw, clerk_a, leader, outsider, browse):
+def test_no_one_but_the_reviewer_decides(straw, clerk_a, leader, outsider, as_user):
     for user in (clerk_a, leader, outsider):
-        response = browse(user).post(decide_url(straw), {"action": "approve"})
+        response = as_user(user).post(decide_url(straw), {"action": "approve"})
         assert response.status_code in (403, 404)
-        response = browse(user).post(BULK, {"action": "approve", "value": [straw.pk]})
+        response = as_user(user).post(BULK, {"action": "approve", "value": [straw.pk]})
         assert response.status_code in (403, 404)
     straw.refresh_from_db()
     assert straw.status == "submitted"
 
 
-def test_the_queue_is_a_get_only_page_and_decisions_are_post_only(straw, reviewer, browse):
-    assert browse(reviewer).post(QUEUE).status_code == 405
-    assert browse(reviewer).get(decide_url(straw)).status_code == 405
-    assert browse(reviewer).get(BULK).status_code == 405
+def test_the_queue_is_a_get_only_page_and_decisions_are_post_only(straw, reviewer, as_user):
+    assert as_user(reviewer).post(QUEUE).status_code == 405
+    assert as_user(reviewer).get(decide_url(straw)).status_code == 405
+    assert as_user(reviewer).get(BULK).status_code == 405
 
 
 def test_filters_by_department_domain_and_year_and_ignore_nonsense(
-    straw, clerk_a, clerk_b, reviewer, browse
+    straw, clerk_a, clerk_b, reviewer, as_user
 ):
     other = submitted(clerk_b, "industrial_solid_waste_utilization_rate", 2020, "90")
-    client = browse(reviewer)
+    client = as_user(reviewer)
 
     def shown(query):
         page = client.get(QUEUE + query).content.decode()
@@ -141,8 +131,8 @@ def test_filters_by_department_domain_and_year_and_ignore_nonsense(
     assert straw.pk in shown(f"?domain={domain.code}")
 
 
-def test_a_reviewer_approves_one_row_in_place(straw, reviewer, browse):
-    response = browse(reviewer).post(
+def test_a_reviewer_approves_one_row_in_place(straw, reviewer, as_user):
+    response = as_user(reviewer).post(
         decide_url(straw), {"action": "approve", "version": straw.version}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
@@ -152,8 +142,8 @@ def test_a_reviewer_approves_one_row_in_place(straw, reviewer, browse):
     assert straw.status == "approved" and straw.reviewed_by == reviewer
 
 
-def test_returning_needs_a_reason_and_says_so_on_the_row(straw, reviewer, browse):
-    client = browse(reviewer)
+def test_returning_needs_a_reason_and_says_so_on_the_row(straw, reviewer, as_user):
+    client = as_user(reviewer)
     response = client.post(decide_url(straw), {"action": "return"}, HTTP_HX_REQUEST="true")
     assert "Give a reason." in response.content.decode()
     straw.refresh_from_db()
@@ -165,8 +155,8 @@ def test_returning_needs_a_reason_and_says_so_on_the_row(straw, reviewer, browse
     assert straw.status == "returned" and straw.return_reason == "请补充台账"
 
 
-def test_a_stale_row_is_refused_with_a_message(straw, reviewer, browse):
-    response = browse(reviewer).post(
+def test_a_stale_row_is_refused_with_a_message(straw, reviewer, as_user):
+    response = as_user(reviewer).post(
         decide_url(straw),
         {"action": "approve", "version": straw.version - 1},
         HTTP_HX_REQUEST="true",
@@ -176,15 +166,15 @@ def test_a_stale_row_is_refused_with_a_message(straw, reviewer, browse):
     assert straw.status == "submitted"
 
 
-def test_without_htmx_a_decision_redirects_back_to_the_queue(straw, reviewer, browse):
-    response = browse(reviewer).post(
+def test_without_htmx_a_decision_redirects_back_to_the_queue(straw, reviewer, as_user):
+    response = as_user(reviewer).post(
         decide_url(straw), {"action": "approve", "filters": "year=2021"}
     )
     assert response.status_code == 302 and response["Location"] == QUEUE + "?year=2021"
 
 
-def test_bad_input_never_gives_a_500(straw, reviewer, browse):
-    client = browse(reviewer)
+def test_bad_input_never_gives_a_500(straw, reviewer, as_user):
+    client = as_user(reviewer)
     assert client.post(decide_url(straw), {"action": "dance"}).status_code == 302
     assert client.post(decide_url(straw), {"action": "approve", "version": "x"}).status_code == 302
     assert client.post(BULK, {"action": "approve", "value": ["x", ""]}).status_code == 302
@@ -196,7 +186,7 @@ def test_bad_input_never_gives_a_500(straw, reviewer, browse):
 
 
 def test_four_eyes_a_reviewer_never_approves_their_own_value(
-    zhonglou, agriculture, superuser, browse
+    zhonglou, agriculture, superuser, as_user
 ):
     # An administrator may enter values and review: not both on one value.
     value = services.value_save(
@@ -207,9 +197,9 @@ def test_four_eyes_a_reviewer_never_approves_their_own_value(
         value="95",
     ).value
     value = services.value_submit(value=value, actor=superuser)
-    page = browse(superuser).get(QUEUE).content.decode()
+    page = as_user(superuser).get(QUEUE).content.decode()
     assert "another reviewer decides on it" in page
-    response = browse(superuser).post(
+    response = as_user(superuser).post(
         decide_url(value), {"action": "approve", "version": value.version}, HTTP_HX_REQUEST="true"
     )
     assert "another reviewer must approve or return it" in response.content.decode()
@@ -217,7 +207,7 @@ def test_four_eyes_a_reviewer_never_approves_their_own_value(
     assert value.status == "submitted"
 
 
-def test_bulk_approval_is_all_or_nothing(clerk_a, reviewer, superuser, zhonglou, browse):
+def test_bulk_approval_is_all_or_nothing(clerk_a, reviewer, superuser, zhonglou, as_user):
     mine = [submitted(clerk_a, "straw_utilization_rate", y) for y in (2019, 2020)]
     own = services.value_submit(
         value=services.value_save(
@@ -229,7 +219,7 @@ def test_bulk_approval_is_all_or_nothing(clerk_a, reviewer, superuser, zhonglou,
         ).value,
         actor=superuser,
     )
-    client = browse(superuser)
+    client = as_user(superuser)
     chosen = [*mine, own]
     data = {"action": "approve", "value": [v.pk for v in chosen]}
     data.update({f"version-{v.pk}": v.version for v in chosen})
@@ -247,9 +237,9 @@ def test_bulk_approval_is_all_or_nothing(clerk_a, reviewer, superuser, zhonglou,
     ]
 
 
-def test_bulk_return_needs_one_reason_for_all(clerk_a, reviewer, browse):
+def test_bulk_return_needs_one_reason_for_all(clerk_a, reviewer, as_user):
     values = [submitted(clerk_a, "straw_utilization_rate", y) for y in (2019, 2020)]
-    client = browse(reviewer)
+    client = as_user(reviewer)
     data = {"action": "return", "value": [v.pk for v in values]}
     assert "Give a reason." in client.post(BULK, data, HTTP_HX_REQUEST="true").content.decode()
     data["reason"] = "口径不一致"
@@ -261,14 +251,14 @@ def test_bulk_return_needs_one_reason_for_all(clerk_a, reviewer, browse):
     ) == {("returned", "口径不一致")}
 
 
-def test_a_reviewer_comments_on_a_row(straw, reviewer, browse):
+def test_a_reviewer_comments_on_a_row(straw, reviewer, as_user):
     url = reverse("dashboard:review-comment", kwargs={"region": "320404", "pk": straw.pk})
-    body = browse(reviewer).post(url, {"text": "请说明"}, HTTP_HX_REQUEST="true").content.decode()
+    body = as_user(reviewer).post(url, {"text": "请说明"}, HTTP_HX_REQUEST="true").content.decode()
     assert "请说明" in body and straw.comments.count() == 1
 
 
-def test_the_queues_queries_do_not_grow_with_its_rows(clerk_a, reviewer, browse):
-    client = browse(reviewer)
+def test_the_queues_queries_do_not_grow_with_its_rows(clerk_a, reviewer, as_user):
+    client = as_user(reviewer)
     keys = ("straw_utilization_rate", "livestock_manure_utilization_rate")
     submitted(clerk_a, keys[0], 2019, evidence=True, comment="一")
     client.get(QUEUE)  # warm the caches (sessions, content types)
@@ -284,11 +274,11 @@ def test_the_queues_queries_do_not_grow_with_its_rows(clerk_a, reviewer, browse)
 
 
 def test_the_evidence_viewer_is_sandboxed_and_permission_checked(
-    straw, reviewer, clerk_a, clerk_b, outsider, browse, client
+    straw, reviewer, clerk_a, clerk_b, outsider, as_user, client
 ):
     evidence = straw.evidence.get()
     url = reverse("evidence-view", kwargs={"token": evidence.token})
-    response = browse(reviewer).get(url)
+    response = as_user(reviewer).get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("inline")
@@ -296,14 +286,14 @@ def test_the_evidence_viewer_is_sandboxed_and_permission_checked(
     assert "sandbox" in response["Content-Security-Policy"]
     assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "SAMEORIGIN"
-    assert browse(clerk_a).get(url).status_code == 200  # the department's own evidence
-    assert browse(clerk_b).get(url).status_code == 404
-    assert browse(outsider).get(url).status_code == 404
+    assert as_user(clerk_a).get(url).status_code == 200  # the department's own evidence
+    assert as_user(clerk_b).get(url).status_code == 404
+    assert as_user(outsider).get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
 
 
-def test_other_evidence_types_are_downloaded_not_shown(straw, clerk_a, reviewer, browse):
+def test_other_evidence_types_are_downloaded_not_shown(straw, clerk_a, reviewer, as_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     value = services.value_save(
@@ -319,36 +309,36 @@ def test_other_evidence_types_are_downloaded_not_shown(straw, clerk_a, reviewer,
         upload=SimpleUploadedFile("台账.xlsx", b"PK\x03\x04 sheet"),
         title="台账",
     )
-    response = browse(reviewer).get(reverse("evidence-view", kwargs={"token": sheet.token}))
+    response = as_user(reviewer).get(reverse("evidence-view", kwargs={"token": sheet.token}))
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Type"] == "application/octet-stream"
 
 
-def test_the_preview_partial_frames_a_pdf_for_reviewers_only(straw, reviewer, clerk_a, browse):
+def test_the_preview_partial_frames_a_pdf_for_reviewers_only(straw, reviewer, clerk_a, as_user):
     evidence = straw.evidence.get()
     url = reverse("dashboard:review-evidence", kwargs={"region": "320404", "token": evidence.token})
-    body = browse(reviewer).get(url).content.decode()
+    body = as_user(reviewer).get(url).content.decode()
     assert "<iframe" in body
     assert reverse("evidence-view", kwargs={"token": evidence.token}) in body
-    assert browse(clerk_a).get(url).status_code == 403
+    assert as_user(clerk_a).get(url).status_code == 403
     bogus = reverse("dashboard:review-evidence", kwargs={"region": "320404", "token": "nope"})
-    assert browse(reviewer).get(bogus).status_code == 404
+    assert as_user(reviewer).get(bogus).status_code == 404
 
 
-def test_the_reviewers_overview_counts_the_queue(straw, reviewer, leader, browse):
+def test_the_reviewers_overview_counts_the_queue(straw, reviewer, leader, as_user):
     overview = reverse("overview", kwargs={"region": "320404"})
-    page = browse(reviewer).get(overview).content.decode()
+    page = as_user(reviewer).get(overview).content.decode()
     assert 'data-queue="1"' in page and QUEUE in page
-    assert "data-queue" not in browse(leader).get(overview).content.decode()
+    assert "data-queue" not in as_user(leader).get(overview).content.decode()
 
 
-def test_an_administrator_can_open_another_regions_queue(straw, superuser, browse):
+def test_an_administrator_can_open_another_regions_queue(straw, superuser, as_user):
     url = reverse("dashboard:review", kwargs={"region": "320402"})
-    assert browse(superuser).get(url).status_code == 200
+    assert as_user(superuser).get(url).status_code == 200
 
 
-def test_a_second_reviewer_of_the_region_may_decide(straw, zhonglou, browse):
+def test_a_second_reviewer_of_the_region_may_decide(straw, zhonglou, as_user):
     second = UserFactory(username="reviewer2", role="reviewer", region=zhonglou)
-    browse(second).post(decide_url(straw), {"action": "approve", "version": straw.version})
+    as_user(second).post(decide_url(straw), {"action": "approve", "version": straw.version})
     straw.refresh_from_db()
     assert straw.status == "approved"

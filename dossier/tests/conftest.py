@@ -15,13 +15,3 @@ def media(settings, tmp_path):
 def demo(media, zhonglou_demo):
     """Zhonglou's report figures, approved, with the demo's evidence files under ``media``."""
     return zhonglou_demo
-
-
-@pytest.fixture
-def browse(client):
-    def as_user(user, language="en"):
-        client.force_login(user)
-        client.cookies["django_language"] = language
-        return client
-
-    return as_user

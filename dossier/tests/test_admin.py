@@ -38,17 +38,6 @@ def packages(zhonglou, tianning, catalogue, leader, reviewer, outsider):
     }
 
 
-@pytest.fixture
-def as_user(client, request):
-    def login(name: str):
-        client.cookies["django_language"] = "en"
-        if name != "anonymous":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return login
-
-
 SEES = {
     "clerk_a": set(),  # clerks read no scores and cannot ask for packages
     "clerk_b": set(),

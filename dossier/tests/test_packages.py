@@ -158,18 +158,18 @@ def test_building_a_ready_package_again_changes_nothing(package):
     assert len(list(services.dossier_root().iterdir())) == 1
 
 
-def test_the_requester_follows_the_build_on_its_page(package, leader, browse):
-    client = browse(leader)
+def test_the_requester_follows_the_build_on_its_page(package, leader, as_user):
+    client = as_user(leader)
     url = reverse("dossier:package", kwargs={"region": "320404", "pk": package.pk})
     page = client.get(url).content.decode()
     assert 'data-status="ready"' in page and 'id="package-download"' in page
     assert "hx-trigger" not in page  # finished: the bar stops polling
 
 
-def test_the_bar_polls_while_the_package_builds(package, leader, browse):
+def test_the_bar_polls_while_the_package_builds(package, leader, as_user):
     EvidencePackage.objects.filter(pk=package.pk).update(status=PackageStatus.BUILDING, progress=42)
     url = reverse("dossier:package-progress", kwargs={"region": "320404", "pk": package.pk})
-    fragment = browse(leader).get(url).content.decode()
+    fragment = as_user(leader).get(url).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and 'value="42"' in fragment
     assert "package-download" not in fragment
     assert "<html" not in fragment
@@ -182,9 +182,9 @@ def download(client, package):
 
 @pytest.mark.parametrize("who", ["leader", "reviewer", "superuser"])
 def test_the_requester_and_the_regions_reviewers_and_leaders_download_it(
-    package, who, request, browse
+    package, who, request, as_user
 ):
-    response = download(browse(request.getfixturevalue(who)), package)
+    response = download(as_user(request.getfixturevalue(who)), package)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert "attachment" in response["Content-Disposition"]
@@ -193,9 +193,9 @@ def test_the_requester_and_the_regions_reviewers_and_leaders_download_it(
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "clerk_b", "outsider"])
-def test_clerks_and_other_districts_cannot_download_it(package, who, request, browse):
+def test_clerks_and_other_districts_cannot_download_it(package, who, request, as_user):
     user = request.getfixturevalue(who)
-    client = browse(user)
+    client = as_user(user)
     assert download(client, package).status_code == 404
     page = reverse("dossier:package", kwargs={"region": "320404", "pk": package.pk})
     assert client.get(page).status_code == 404
@@ -206,24 +206,24 @@ def test_anonymous_visitors_are_sent_to_the_login(package, client):
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_a_package_not_yet_ready_is_not_downloadable(package, leader, browse):
+def test_a_package_not_yet_ready_is_not_downloadable(package, leader, as_user):
     EvidencePackage.objects.filter(pk=package.pk).update(status=PackageStatus.BUILDING)
-    assert download(browse(leader), package).status_code == 404
+    assert download(as_user(leader), package).status_code == 404
 
 
-def test_a_package_is_not_reached_under_another_region(package, superuser, browse):
+def test_a_package_is_not_reached_under_another_region(package, superuser, as_user):
     url = reverse("dossier:package-download", kwargs={"region": "320402", "pk": package.pk})
-    assert browse(superuser).get(url).status_code == 404
+    assert as_user(superuser).get(url).status_code == 404
 
 
 CREATE = reverse("dossier:package-create", kwargs={"region": "320404"})
 
 
 def test_a_leader_asks_for_a_package_and_lands_on_its_page(
-    evidenced, leader, browse, django_capture_on_commit_callbacks
+    evidenced, leader, as_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = browse(leader).post(CREATE, {"year": YEAR})
+        response = as_user(leader).post(CREATE, {"year": YEAR})
     package = EvidencePackage.objects.get()
     assert package.requester == leader and package.year == YEAR
     assert response.status_code == 302
@@ -235,8 +235,8 @@ def test_a_leader_asks_for_a_package_and_lands_on_its_page(
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "outsider"])
-def test_clerks_and_other_districts_cannot_ask_for_one(evidenced, who, request, browse):
-    response = browse(request.getfixturevalue(who)).post(CREATE, {"year": YEAR})
+def test_clerks_and_other_districts_cannot_ask_for_one(evidenced, who, request, as_user):
+    response = as_user(request.getfixturevalue(who)).post(CREATE, {"year": YEAR})
     assert response.status_code == 404
     assert not EvidencePackage.objects.exists()
 
@@ -248,5 +248,5 @@ def test_the_service_refuses_a_clerk(evidenced, catalogue, clerk_a):
         services.package_request(actor=clerk_a, region=evidenced, edition=catalogue, year=YEAR)
 
 
-def test_asking_needs_a_post(evidenced, leader, browse):
-    assert browse(leader).get(CREATE).status_code == 405
+def test_asking_needs_a_post(evidenced, leader, as_user):
+    assert as_user(leader).get(CREATE).status_code == 405

@@ -21,8 +21,8 @@ def doc_url(kind: str, fmt: str, region: str = "320404") -> str:
 
 
 @pytest.mark.parametrize("who", ["leader", "reviewer", "superuser"])
-def test_readers_of_scores_open_the_dossier_page(demo, who, request, browse):
-    page = browse(request.getfixturevalue(who)).get(INDEX)
+def test_readers_of_scores_open_the_dossier_page(demo, who, request, as_user):
+    page = as_user(request.getfixturevalue(who)).get(INDEX)
     assert page.status_code == 200
     text = page.content.decode()
     assert 'data-verdict="incomplete"' in text
@@ -32,8 +32,8 @@ def test_readers_of_scores_open_the_dossier_page(demo, who, request, browse):
 
 
 @pytest.mark.parametrize("who", ["clerk_a", "clerk_b", "outsider"])
-def test_clerks_and_other_districts_get_a_404(demo, who, request, browse):
-    client = browse(request.getfixturevalue(who))
+def test_clerks_and_other_districts_get_a_404(demo, who, request, as_user):
+    client = as_user(request.getfixturevalue(who))
     assert client.get(INDEX).status_code == 404
     assert client.get(doc_url("table", "docx")).status_code == 404
 
@@ -44,9 +44,9 @@ def test_anonymous_visitors_are_sent_to_the_login(demo, client):
         assert response.status_code == 302 and "/login/" in response["Location"]
 
 
-def test_the_overview_links_to_the_dossier_with_its_choice(demo, leader, browse):
+def test_the_overview_links_to_the_dossier_with_its_choice(demo, leader, as_user):
     overview = reverse("overview", kwargs={"region": "320404"})
-    page = browse(leader).get(overview + "?year=2020&mode=provisional").content.decode()
+    page = as_user(leader).get(overview + "?year=2020&mode=provisional").content.decode()
     assert 'class="dossier-link"' in page
     assert f"{INDEX}?edition=jiangsu-county-2019&amp;year=2020&amp;mode=provisional" in page
 
@@ -55,8 +55,8 @@ def test_the_overview_links_to_the_dossier_with_its_choice(demo, leader, browse)
     ("kind", "fmt", "content_type"),
     [("table", "docx", DOCX), ("table", "xlsx", XLSX), ("appendix", "docx", DOCX)],
 )
-def test_the_documents_download_as_attachments(demo, leader, browse, kind, fmt, content_type):
-    response = browse(leader).get(doc_url(kind, fmt) + "?year=2021")
+def test_the_documents_download_as_attachments(demo, leader, as_user, kind, fmt, content_type):
+    response = as_user(leader).get(doc_url(kind, fmt) + "?year=2021")
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
@@ -64,14 +64,14 @@ def test_the_documents_download_as_attachments(demo, leader, browse, kind, fmt, 
     )
 
 
-def test_the_pdf_downloads(demo, reviewer, browse):
-    response = browse(reviewer).get(doc_url("table", "pdf") + "?year=2021&mode=provisional")
+def test_the_pdf_downloads(demo, reviewer, as_user):
+    response = as_user(reviewer).get(doc_url("table", "pdf") + "?year=2021&mode=provisional")
     assert response.status_code == 200 and response["Content-Type"] == PDF
     assert response.content.startswith(b"%PDF")
 
 
-def test_the_appendix_has_no_pdf_or_xlsx(demo, leader, browse):
-    client = browse(leader)
+def test_the_appendix_has_no_pdf_or_xlsx(demo, leader, as_user):
+    client = as_user(leader)
     assert client.get(doc_url("appendix", "pdf")).status_code == 404
     assert client.get(doc_url("appendix", "xlsx")).status_code == 404
 
@@ -79,21 +79,21 @@ def test_the_appendix_has_no_pdf_or_xlsx(demo, leader, browse):
 @pytest.mark.parametrize(
     "query", ["?year=abc", "?year=99999", "?mode=nonsense", "?year=", "?edition=&year=-1"]
 )
-def test_malformed_choices_fall_back_on_the_defaults(demo, leader, browse, query):
-    assert browse(leader).get(INDEX + query).status_code == 200
+def test_malformed_choices_fall_back_on_the_defaults(demo, leader, as_user, query):
+    assert as_user(leader).get(INDEX + query).status_code == 200
 
 
-def test_an_unknown_edition_is_a_404(demo, leader, browse):
-    client = browse(leader)
+def test_an_unknown_edition_is_a_404(demo, leader, as_user):
+    client = as_user(leader)
     assert client.get(INDEX + "?edition=nope").status_code == 404
     assert client.get(doc_url("table", "docx") + "?edition=nope").status_code == 404
 
 
-def test_the_page_and_the_downloads_write_nothing(demo, leader, browse):
+def test_the_page_and_the_downloads_write_nothing(demo, leader, as_user):
     from assessments.models import AssessmentSnapshot
 
     AssessmentSnapshot.objects.all().delete()
-    client = browse(leader)
+    client = as_user(leader)
     with CaptureQueriesContext(connection) as ctx:
         for url in (
             INDEX,
@@ -120,9 +120,9 @@ def _packages(n: int, region, edition, user) -> None:
 
 
 def test_the_page_query_count_does_not_grow_with_the_packages(
-    demo, catalogue, leader, reviewer, browse
+    demo, catalogue, leader, reviewer, as_user
 ):
-    client = browse(leader)
+    client = as_user(leader)
     _packages(1, demo, catalogue, reviewer)
     client.get(INDEX)
     with CaptureQueriesContext(connection) as one:
@@ -134,11 +134,11 @@ def test_the_page_query_count_does_not_grow_with_the_packages(
     assert len(many) == len(one)
 
 
-def test_the_page_lists_only_the_packages_of_the_region(demo, catalogue, tianning, leader, browse):
+def test_the_page_lists_only_the_packages_of_the_region(demo, catalogue, tianning, leader, as_user):
     from tests.factories import UserFactory
 
     other = UserFactory(username="tn_leader", role="leader", region=tianning)
     _packages(2, tianning, catalogue, other)
     _packages(1, demo, catalogue, leader)
-    page = browse(leader).get(INDEX).content.decode()
+    page = as_user(leader).get(INDEX).content.decode()
     assert page.count("data-package=") == 1

@@ -23,17 +23,6 @@ def contacts(zhonglou, tianning):
     return {d.pk: d.email for d in Department.objects.exclude(email="")}
 
 
-@pytest.fixture
-def as_user(client, request, db):
-    def login(name: str):
-        client.cookies["django_language"] = "en"
-        if name != "anonymous":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return login
-
-
 def _sees(name, request, zhonglou, tianning) -> set[int]:
     own = {
         "clerk_a": lambda: {request.getfixturevalue("agriculture").pk},

@@ -41,16 +41,6 @@ def english():
         yield
 
 
-@pytest.fixture
-def as_user(client, request):
-    def login(name: str):
-        client.cookies["django_language"] = "en"  # pages are Chinese unless switched
-        client.force_login(request.getfixturevalue(name))
-        return client
-
-    return login
-
-
 def inline_prefix(html: str) -> str:
     """The evidence inline's form prefix, as the add form renders it."""
     (prefix,) = set(re.findall(r'name="([\w-]+)-TOTAL_FORMS"', html))

@@ -83,19 +83,6 @@ def world(zhonglou, tianning):
     }
 
 
-@pytest.fixture
-def as_user(client, request, db):
-    """Log the test client in as one of the cast (or nobody), in English."""
-
-    def login(name: str):
-        client.cookies["django_language"] = "en"  # pages are Chinese unless switched
-        if name != "anonymous":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return login
-
-
 def cells(*users, **kwargs):
     return pytest.mark.parametrize("user", users or USERS, **kwargs)
 

@@ -26,61 +26,51 @@ def _note(user, title="A value was returned", **fields) -> Notification:
     )
 
 
-@pytest.fixture
-def browse(client):
-    def as_user(user):
-        client.cookies["django_language"] = "en"
-        client.force_login(user)
-        return client
-
-    return as_user
-
-
-def test_the_bell_counts_the_users_unread_notifications(browse, clerk_a, clerk_b):
+def test_the_bell_counts_the_users_unread_notifications(as_user, clerk_a, clerk_b):
     _note(clerk_a)
     _note(clerk_a)
     _note(clerk_b)
-    assert browse(clerk_a).get(COUNT).json() == {"unread": 2}
-    page = browse(clerk_a).get(reverse("home"), follow=True).content.decode()
+    assert as_user(clerk_a).get(COUNT).json() == {"unread": 2}
+    page = as_user(clerk_a).get(reverse("home"), follow=True).content.decode()
     assert 'id="bell"' in page and "js/notifications.js" in page
 
 
-def test_the_inbox_lists_only_the_users_own_notifications(browse, clerk_a, clerk_b):
+def test_the_inbox_lists_only_the_users_own_notifications(as_user, clerk_a, clerk_b):
     mine = _note(clerk_a, title="mine")
     _note(clerk_b, title="theirs")
-    page = browse(clerk_a).get(INBOX)
+    page = as_user(clerk_a).get(INBOX)
     assert [n.pk for n in page.context["page"].object_list] == [mine.pk]
     assert "theirs" not in page.content.decode()
 
 
-def test_marking_read_touches_only_the_users_own(browse, clerk_a, clerk_b):
+def test_marking_read_touches_only_the_users_own(as_user, clerk_a, clerk_b):
     mine = _note(clerk_a)
     theirs = _note(clerk_b)
-    response = browse(clerk_a).post(READ, {"id": [mine.pk, theirs.pk, "x"]})
+    response = as_user(clerk_a).post(READ, {"id": [mine.pk, theirs.pk, "x"]})
     assert response.status_code == 302
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.read_at is not None and theirs.read_at is None
-    assert not browse(clerk_a).get(INBOX, {"unread": "1"}).context["page"].object_list
+    assert not as_user(clerk_a).get(INBOX, {"unread": "1"}).context["page"].object_list
 
 
-def test_mark_all_as_read(browse, leader):
+def test_mark_all_as_read(as_user, leader):
     for _ in range(3):
         _note(leader)
-    browse(leader).post(READ, {"all": "1"})
+    as_user(leader).post(READ, {"all": "1"})
     assert not Notification.objects.filter(recipient=leader, read_at__isnull=True).exists()
 
 
-def test_reading_the_inbox_writes_nothing_and_a_get_cannot_mark(browse, clerk_a):
+def test_reading_the_inbox_writes_nothing_and_a_get_cannot_mark(as_user, clerk_a):
     note = _note(clerk_a)
-    assert browse(clerk_a).get(READ).status_code == 405
-    browse(clerk_a).get(INBOX)
+    assert as_user(clerk_a).get(READ).status_code == 405
+    as_user(clerk_a).get(INBOX)
     note.refresh_from_db()
     assert note.read_at is None
 
 
-def test_choices_are_saved_per_kind(browse, reviewer):
-    browse(reviewer).post(PREFERENCES, {"values_submitted-site": "on"})
+def test_choices_are_saved_per_kind(as_user, reviewer):
+    as_user(reviewer).post(PREFERENCES, {"values_submitted-site": "on"})
     pref = NotificationPreference.objects.get(user=reviewer, kind=Kind.VALUES_SUBMITTED)
     assert pref.in_site and not pref.email
     assert not NotificationPreference.objects.get(user=reviewer, kind=Kind.DIGEST).in_site
@@ -99,12 +89,12 @@ def test_anonymous_posts_change_nothing(client, clerk_a):
     assert note.read_at is None
 
 
-def test_the_inbox_takes_the_same_queries_for_more_notifications(browse, leader):
+def test_the_inbox_takes_the_same_queries_for_more_notifications(as_user, leader):
     counts = []
     for n in (2, 25):
         while Notification.objects.filter(recipient=leader).count() < n:
             _note(leader)
-        client = browse(leader)
+        client = as_user(leader)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(INBOX).status_code == 200
         counts.append(len(queries))
@@ -161,9 +151,9 @@ def hooks(zhonglou, tianning, leader, reviewer, outsider, clerk_a):
     ],
 )
 def test_the_admin_shows_each_user_their_endpoints_and_deliveries(
-    browse, hooks, who, endpoints, request
+    as_user, hooks, who, endpoints, request
 ):
-    client = browse(request.getfixturevalue(who))
+    client = as_user(request.getfixturevalue(who))
     listing = client.get(ENDPOINTS)
     assert listing.status_code == 200
     assert {e.name for e in listing.context["cl"].result_list} == endpoints
@@ -171,8 +161,8 @@ def test_the_admin_shows_each_user_their_endpoints_and_deliveries(
     assert {d.endpoint.name for d in deliveries} == endpoints
 
 
-def test_a_reviewer_registers_a_department_robot_in_the_admin(browse, zhonglou, reviewer, clerk_a):
-    client = browse(reviewer)
+def test_a_reviewer_registers_a_department_robot_in_the_admin(as_user, zhonglou, reviewer, clerk_a):
+    client = as_user(reviewer)
     add = reverse("admin:notifications_webhookendpoint_add")
     response = client.post(
         add,
@@ -190,9 +180,9 @@ def test_a_reviewer_registers_a_department_robot_in_the_admin(browse, zhonglou, 
     assert WebhookEndpoint.objects.get(name="农业群").department == clerk_a.department
 
 
-def test_a_leader_cannot_register_a_robot_in_the_admin(browse, zhonglou, leader, clerk_a):
+def test_a_leader_cannot_register_a_robot_in_the_admin(as_user, zhonglou, leader, clerk_a):
     add = reverse("admin:notifications_webhookendpoint_add")
-    assert browse(leader).get(add).status_code == 403
+    assert as_user(leader).get(add).status_code == 403
 
 
 def test_anonymous_visitors_do_not_reach_the_admin_screens(client):

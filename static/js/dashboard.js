@@ -64,6 +64,20 @@
     });
   }
 
+  /* ECharts draws a markLine only inside the y-axis, whose extent it takes from the series
+     alone: a threshold far from the values fell off the chart. The axis takes in the threshold
+     with a twentieth of the span as room, so that its line is not drawn over the x-axis (and a
+     threshold that is not negative never makes the axis go below 0). */
+  function thresholdExtent(c) {
+    var t = c.threshold;
+    if (t === null || t === undefined) { return {}; }
+    var figures = [t].concat(c.values, c.targets, c.projection || []).filter(function (v) {
+      return typeof v === "number" && isFinite(v);
+    });
+    var room = (Math.max.apply(null, figures) - Math.min.apply(null, figures)) / 20;
+    return { dataMin: t >= 0 ? Math.max(0, t - room) : t - room, dataMax: t + room };
+  }
+
   (data.series || []).forEach(function (c) {
     var markLine = c.threshold === null || c.threshold === undefined ? undefined : {
       symbol: "none", lineStyle: { type: "dashed", color: COLORS.not_met },
@@ -74,7 +88,7 @@
       legend: { top: 0 },
       grid: { left: 8, right: 60, top: 36, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: c.years },
-      yAxis: { type: "value", name: c.unit, scale: true },
+      yAxis: Object.assign({ type: "value", name: c.unit, scale: true }, thresholdExtent(c)),
       series: [
         { name: c.labels.value, type: "line", data: c.values, connectNulls: false, symbolSize: 9,
           label: { show: true }, markLine: markLine, itemStyle: { color: "#0b5cad" } },

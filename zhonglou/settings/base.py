@@ -257,7 +257,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.deliver_due",
         "schedule": crontab(minute="*/5"),
     },
-    # Evidence packages older than EVIDENCE_PACKAGE_DAYS, their files with them.
+    # Evidence packages older than EVIDENCE_PACKAGE_DAYS, their files with them, and the
+    # partial files of builds that died.
     "dossier-clean-packages-daily": {
         "task": "dossier.clean_packages",
         "schedule": crontab(hour=3, minute=30),
@@ -280,7 +281,8 @@ REMINDER_DAYS_BEFORE = read_int("REMINDER_DAYS_BEFORE", 7)
 ESCALATION_DAYS = read_int("ESCALATION_DAYS", 14)
 # Evidence packages (ZIPs under MEDIA_ROOT/dossiers/) are kept this many days after they were
 # asked for, then deleted with their rows: the requester downloads one and asks again later.
-EVIDENCE_PACKAGE_DAYS = read_int("EVIDENCE_PACKAGE_DAYS", 7)
+# At least a day: 0 would delete a package the moment it is built, before its download.
+EVIDENCE_PACKAGE_DAYS = read_int("EVIDENCE_PACKAGE_DAYS", 7, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -59,14 +59,25 @@ def read_list(name: str, default: list[str], environ_: Mapping[str, str] | None 
     return items
 
 
-def read_int(name: str, default: int, environ_: Mapping[str, str] | None = None) -> int:
+def read_int(
+    name: str,
+    default: int,
+    environ_: Mapping[str, str] | None = None,
+    *,
+    minimum: int | None = None,
+) -> int:
     value = _raw(name, environ_)
     if value in (None, ""):
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}: expected an integer, got {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(
+            f"{name}: expected an integer of at least {minimum}, got {value!r}"
+        )
+    return number
 
 
 def read_choice(
