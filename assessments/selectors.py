@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiKey
@@ -113,13 +113,19 @@ def _computed(
 
 
 def _current(region_ids: Iterable[int], edition, years: Iterable[int], mode: Mode):
-    return AssessmentSnapshot.objects.filter(
-        region_id__in=list(region_ids),
-        edition=edition,
-        year__in=list(years),
-        mode=mode.value,
-        is_current=True,
-    ).defer("change_note")
+    # One current row per key, read into a dict: without the model's ordering, whose joins
+    # to the regions and editions (and the sort) grow with a province's regions.
+    return (
+        AssessmentSnapshot.objects.filter(
+            region_id__in=list(region_ids),
+            edition=edition,
+            year__in=list(years),
+            mode=mode.value,
+            is_current=True,
+        )
+        .defer("change_note")
+        .order_by()
+    )
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,6 @@ def stored_head(
     row = (
         _current([region.pk], edition, [year], Mode(mode))
         .filter(stale=False)
-        .order_by()  # one row at most: no join to the regions for the model's ordering
         .values_list("pk", "input_hash", "as_of")[:1]
     )
     return StoredHead(*row[0]) if row else None
@@ -265,9 +270,10 @@ def scorecards(
 @dataclass(frozen=True)
 class VerdictLine:
     """A region's verdict and counts without the explained rows: what a comparison shows,
-    read from the snapshot's columns (or from a result computed for this read)."""
+    read from the snapshot's columns (or from a result computed for this read). The region is
+    named by its id: a comparison ranks a province's regions and loads the page it shows."""
 
-    region: Region
+    region_id: int
     verdict: str
     binding_met: int
     binding_applicable: int
@@ -280,49 +286,61 @@ class VerdictLine:
 
 def verdict_lines(
     *,
-    regions: Iterable[Region],
+    regions: QuerySet[Region],
     edition: FrameworkEdition,
     year: int,
     mode: Mode | str,
     now: datetime.datetime | None = None,
 ) -> list[VerdictLine]:
-    """The verdict of each region for one edition, year and mode, in the regions' order: the
-    stored snapshots' columns in one query (their results are not read); the regions whose
-    snapshot is missing or stale are scored in memory together (:func:`scorecards`)."""
+    """The verdict of each region for one edition, year and mode, in the queryset's order:
+    the regions' ids with their current, fresh snapshot's columns in one query (a join; no
+    region is built and no result read); only the regions whose snapshot is missing or stale
+    are loaded, and scored in memory together (:func:`scorecards`)."""
     mode = Mode(mode)
-    regions = list(regions)
-    columns = (
-        "region_id",
-        "verdict",
-        "binding_met",
-        "binding_applicable",
-        "reference_met",
-        "reference_applicable",
-        "reference_ratio",
-        "as_of",
+    fresh = FilteredRelation(
+        "assessments",
+        condition=Q(
+            assessments__edition=edition,
+            assessments__year=year,
+            assessments__mode=mode.value,
+            assessments__is_current=True,
+            assessments__stale=False,
+        ),
     )
-    rows = {
-        row[0]: row[1:]
-        for row in _current((r.pk for r in regions), edition, [year], mode)
-        .filter(stale=False)
-        .values_list(*columns)
-    }
-    missing = [r for r in regions if r.pk not in rows]
+    rows = list(
+        regions.annotate(fresh=fresh).values_list(
+            "pk",
+            "fresh__verdict",
+            "fresh__binding_met",
+            "fresh__binding_applicable",
+            "fresh__reference_met",
+            "fresh__reference_applicable",
+            "fresh__reference_ratio",
+            "fresh__as_of",
+        )
+    )
+    missing = [row[0] for row in rows if row[1] is None]
     cards = (
-        scorecards(regions=missing, edition=edition, years=[year], mode=mode, now=now)
+        scorecards(
+            regions=Region.objects.filter(pk__in=missing).select_related("edition"),
+            edition=edition,
+            years=[year],
+            mode=mode,
+            now=now,
+        )
         if missing
         else {}
     )
     lines = []
-    for region in regions:
-        if region.pk in rows:
-            lines.append(VerdictLine(region, *rows[region.pk], stored=True))
+    for pk, *columns in rows:
+        if columns[0] is not None:
+            lines.append(VerdictLine(pk, *columns, stored=True))
             continue
-        card = cards[(region.pk, year)]
+        card = cards[(pk, year)]
         r = card.result
         lines.append(
             VerdictLine(
-                region,
+                pk,
                 r.verdict.value,
                 r.binding_met,
                 r.binding_applicable,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,9 +43,10 @@ def _require_scores(request):
 class Choice:
     """The edition, year and mode a page shows, from the query string or the defaults."""
 
-    def __init__(self, request, region: Region, regions=None):
+    def __init__(self, request, region: Region, regions=None, *, span=None):
         """Defaults come from ``region``, or from ``regions`` (the data they hold; a list or
-        a queryset) when a page shows several."""
+        a queryset) when a page shows several, or from their ``span`` (a
+        :class:`~indicators.selectors.YearSpan`) when the page has read it."""
         editions = list(
             FrameworkEdition.objects.exclude(status=EditionStatus.DRAFT).order_by("code")
         )
@@ -53,7 +55,8 @@ class Choice:
         self.edition = next((e for e in editions if e.code == wanted), own or editions[0])
         self.editions = sorted(editions, key=lambda e: e != own)
         # The region's assessment year (a draft moves no default); for several, the latest.
-        span = indicator_selectors.year_span(regions if regions is not None else [region])
+        if span is None:
+            span = indicator_selectors.year_span(regions if regions is not None else [region])
         self.years, default_year = span.years, span.default_year
         try:
             year = int(request.GET.get("year", default_year))
@@ -329,14 +332,15 @@ def _synthetic_label(region: Region) -> str:
 COMPARE_PAGE_SIZE = 25
 
 
-def _compare_rows(lines, choice) -> list[dict]:
+def _compare_rows(lines, regions: dict[int, Region], choice) -> list[dict]:
     """The comparison's rows with their words and figures written once here: a province's
-    page of fifty rows renders in a few milliseconds, not a template's tags per cell."""
+    page of fifty rows renders in a few milliseconds, not a template's tags per cell.
+    ``regions``: the page's regions by id."""
     verdicts = {}
     query = choice.query()
     rows = []
     for line in lines:
-        region = line.region
+        region = regions[line.region_id]
         if line.verdict not in verdicts:
             verdicts[line.verdict] = f"{verdict_icon(line.verdict)} {verdict_label(line.verdict)}"
         rows.append(
@@ -365,18 +369,26 @@ def compare(request):
     scoped = indicator_selectors.regions_for_user(request.user).filter(
         pk__in=IndicatorValue.objects.values("region")
     )
-    regions = list(scoped.select_related("edition").order_by("code"))
-    if not regions:
+    # A province's regions are ranked and paged by their ids and stored verdicts: only the
+    # anchor (the reader's own region, else the first), read with the regions' span of years,
+    # and the page's regions are loaded.
+    own_first = Case(When(pk=request.user.region_id, then=0), default=1)
+    anchor = (
+        indicator_selectors.with_year_span(scoped.select_related("edition"))
+        .order_by(own_first, "code")
+        .first()
+    )
+    if anchor is None:
         raise Http404
-    anchor = next((r for r in regions if r.pk == request.user.region_id), regions[0])
-    choice = Choice(request, anchor, scoped)
+    choice = Choice(request, anchor, span=indicator_selectors.span_of(anchor))
     lines = selectors.verdict_lines(
-        regions=regions, edition=choice.edition, year=choice.year, mode=choice.mode
+        regions=scoped.order_by("code"), edition=choice.edition, year=choice.year, mode=choice.mode
     )
     lines.sort(key=lambda line: (line.reference_ratio is None, -(line.reference_ratio or 0)))
     # A province has a hundred districts or more: a page of them at a time (ranked overall).
     page = Paginator(lines, COMPARE_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _compare_rows(page, choice)
+    shown = Region.objects.in_bulk([line.region_id for line in page])
+    rows = _compare_rows(page, shown, choice)
     charts = {
         "compare": {
             "regions": [_synthetic_label(r["region"]) for r in rows],

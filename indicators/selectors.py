@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from django.db.models import Case, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, When, Window
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -375,26 +375,48 @@ class YearSpan:
 def year_span(regions: Iterable[Region] | QuerySet[Region]) -> YearSpan:
     """The :class:`YearSpan` of the regions in one query: each region's first and last year
     from its index (region, year, status) and its :func:`default_year`
-    (:func:`default_year_sql`); the cost grows with the regions, not with their values. A
-    queryset of regions is read as a subquery (no list of ids to send)."""
+    (:func:`default_year_sql`), folded into one row by the database; the cost grows with the
+    regions, not with their values. A queryset of regions is read as a subquery (no list of
+    ids to send)."""
     if isinstance(regions, QuerySet):
         regions = regions.order_by()
     else:
         regions = Region.objects.filter(pk__in=[r.pk for r in regions])
+    span = _with_years(regions).aggregate(
+        span_first=Min("region_first"), span_last=Max("region_last"), span_year=Max("region_year")
+    )
+    return _span(span["span_first"], span["span_last"], span["span_year"])
+
+
+def with_year_span(regions: QuerySet[Region]) -> QuerySet[Region]:
+    """The regions, each with the :class:`YearSpan` of them all (window aggregates over the
+    queryset's rows, taken before a slice): a page that shows one region of many, or a page of
+    them, reads their span in the same query (:func:`span_of`)."""
+    return _with_years(regions).annotate(
+        span_first=Window(Min("region_first")),
+        span_last=Window(Max("region_last")),
+        span_year=Window(Max("region_year")),
+    )
+
+
+def span_of(region: Region) -> YearSpan:
+    """The :class:`YearSpan` read with a region of :func:`with_year_span` (no query)."""
+    return _span(region.span_first, region.span_last, region.span_year)
+
+
+def _with_years(regions: QuerySet[Region]) -> QuerySet[Region]:
     values = IndicatorValue.objects.filter(region=OuterRef("pk")).values("year")
     year, params = default_year_sql()
-    rows = list(
-        regions.annotate(
-            first=Subquery(values.order_by("year")[:1]),
-            last=Subquery(values.order_by("-year")[:1]),
-            assessed=RawSQL(year, params, output_field=IndicatorValue._meta.get_field("year")),
-        ).values_list("first", "last", "assessed")
+    return regions.annotate(
+        region_first=Subquery(values.order_by("year")[:1]),
+        region_last=Subquery(values.order_by("-year")[:1]),
+        region_year=RawSQL(year, params, output_field=IndicatorValue._meta.get_field("year")),
     )
-    firsts = [first for first, _last, _year in rows if first is not None]
-    lasts = [last for _first, last, _year in rows if last is not None]
-    years = list(range(max(lasts), min(firsts) - 1, -1)) if lasts else []
-    assessed = [year for _first, _last, year in rows]
-    return YearSpan(years, max(assessed) if assessed else timezone.localdate().year - 1)
+
+
+def _span(first: int | None, last: int | None, year: int | None) -> YearSpan:
+    years = list(range(last, first - 1, -1)) if last is not None else []
+    return YearSpan(years, year if year is not None else timezone.localdate().year - 1)
 
 
 def data_years(regions: Iterable[Region] | QuerySet[Region]) -> list[int]:

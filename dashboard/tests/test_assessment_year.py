@@ -102,6 +102,28 @@ def test_default_years_and_data_years_per_region(
     assert selectors.data_years([tianning]) == []
 
 
+def test_the_span_read_with_one_region_is_the_span_of_all(
+    zhonglou_demo, tianning, django_assert_num_queries
+):
+    """with_year_span: the region a page loads (here the first by code, which holds no values)
+    carries the span of years and the latest default year of every region of the queryset,
+    as year_span gives them, in the one query that loads it."""
+    from indicators.models import IndicatorValue
+
+    services.region_assessment_year_set(
+        actor=User.objects.get(username="admin"), region=tianning, year=2023
+    )
+    regions = Region.objects.filter(pk__in=[zhonglou_demo.pk, tianning.pk])
+    with django_assert_num_queries(1):
+        first = selectors.with_year_span(regions).order_by("code").first()
+    assert first.pk == tianning.pk
+    years = IndicatorValue.objects.filter(region=zhonglou_demo).values_list("year", flat=True)
+    expected = selectors.YearSpan(list(range(max(years), min(years) - 1, -1)), 2023)
+    assert selectors.span_of(first) == selectors.year_span(regions) == expected
+    alone = selectors.with_year_span(Region.objects.filter(pk=tianning.pk)).get()
+    assert selectors.span_of(alone) == selectors.YearSpan([], 2023)
+
+
 def test_the_default_year_in_sql_is_the_default_year(zhonglou_demo, tianning, reviewer):
     """default_year_sql (the scorecard's short path reads it inside its one query) gives what
     default_years gives: the reviewers' year, else the latest approved year (a later draft

@@ -73,6 +73,27 @@ def test_queries_do_not_grow_with_regions(client, city_leader, settings):
     assert len(many) == len(few)
 
 
+def test_only_the_anchor_and_the_page_regions_are_loaded(client, city_leader, monkeypatch):
+    """The regions are ranked by their ids and stored verdicts: a model instance is built for
+    the reader's anchor and for the regions of the page shown, not for every region."""
+    from django.db.models.signals import post_init
+
+    monkeypatch.setattr(views, "COMPARE_PAGE_SIZE", 3)
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance.pk)
+
+    post_init.connect(count, sender=Region)
+    try:
+        response, _sql = _get(client, city_leader)
+    finally:
+        post_init.disconnect(count, sender=Region)
+    shown = [r["region"].pk for r in response.context["rows"]]
+    assert len(shown) == 3 and set(shown) <= set(built)
+    assert len(built) <= 4
+
+
 def test_stale_or_missing_verdicts_are_computed_together_and_nothing_is_stored(
     client, city_leader, province
 ):
