@@ -5,8 +5,6 @@ needs a key that may write."""
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -15,12 +13,11 @@ from rest_framework.response import Response
 
 from accounts.api.permissions import restrict
 from assessments.api.views import SCORE_PERMISSIONS
-from dossier import selectors, services
+from dossier import reports, selectors, services
 from dossier.api.serializers import PackageRequestSerializer, PackageSerializer
 from dossier.filtersets import PackageFilter
 from dossier.views import package_file_response
 from indicators import selectors as indicator_selectors
-from indicators.models import FrameworkEdition
 from zhonglou.api.errors import ERRORS, LIST_ERRORS, READ_ERRORS, Conflict, ErrorSerializer
 
 
@@ -68,17 +65,11 @@ class PackageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         d = data.validated_data
         regions = restrict(indicator_selectors.regions_for_user(request.user), request, field="pk")
         region = get_object_or_404(regions.select_related("edition"), code=d["region"])
-        if d.get("edition"):
-            edition = get_object_or_404(FrameworkEdition, code=d["edition"])
-        else:
-            edition = indicator_selectors.region_edition(region)
-            if edition is None:
-                raise Http404
-        year = d.get("year") or indicator_selectors.default_year(region)
-        with transaction.atomic():
-            package = services.package_request(
-                actor=request.user, region=region, edition=edition, year=year
-            )
+        # The same defaults as the dossier's page: the region's edition and assessment year.
+        choice = reports.choose(region, d.get("edition"), d.get("year"), None)
+        package = services.package_request(
+            actor=request.user, region=region, edition=choice.edition, year=choice.year
+        )
         package = self.get_queryset().get(pk=package.pk)
         body = self.get_serializer(package).data
         location = request.build_absolute_uri(f"{request.path}{package.pk}/")
